@@ -1,0 +1,36 @@
+"""tarjama: offline Arabic → English news translation.
+
+The public API is what this module exports; everything else may change.
+"""
+
+from tarjama.document import Block, Document, ProtectedSpan, Segment, Translation
+from tarjama.errors import (
+    ConfigurationError,
+    EngineError,
+    InputError,
+    ModelError,
+    ModelNotFoundError,
+    TarjamaError,
+)
+from tarjama.pipeline import TranslatedDocument
+from tarjama.translator import Translator, load_document
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Block",
+    "ConfigurationError",
+    "Document",
+    "EngineError",
+    "InputError",
+    "ModelError",
+    "ModelNotFoundError",
+    "ProtectedSpan",
+    "Segment",
+    "TarjamaError",
+    "TranslatedDocument",
+    "Translation",
+    "Translator",
+    "__version__",
+    "load_document",
+]

@@ -1,0 +1,115 @@
+"""The one protocol every engine speaks, and the registry that finds engines by name.
+
+An engine turns segments into English. Sentence engines (CTranslate2) translate each segment on
+its own, in large sorted batches; document engines (LLMs) see a paragraph at a time with the
+English so far. Either way the answer is one :class:`Hypothesis` per input segment, in order.
+Heavy libraries are imported only when an engine is opened.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+from tarjama.document import Segment
+from tarjama.errors import ConfigurationError
+
+__all__ = [
+    "Engine",
+    "Hypothesis",
+    "TranslationContext",
+    "engine_names",
+    "open_engine",
+    "register_engine",
+]
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """One engine answer: the English and a normalised score (mean log-probability per token)."""
+
+    text: str
+    score: float | None = None
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TranslationContext:
+    """What an engine may know beyond the segments themselves.
+
+    ``hints`` are (arabic, english) pairs the engine must respect (glossary, lexicon);
+    ``examples`` are (arabic, english) pairs to imitate; ``on_progress`` is called with the
+    number of segments just finished so a caller can drive a progress bar;
+    ``document_context=False`` makes document engines translate each block on its own, as an
+    evaluation on independent lines needs.
+    """
+
+    hints: tuple[tuple[str, str], ...] = ()
+    examples: tuple[tuple[str, str], ...] = ()
+    document_context: bool = True
+    on_progress: Callable[[int], None] | None = field(default=None, compare=False)
+
+    def advance(self, n: int) -> None:
+        if self.on_progress is not None and n:
+            self.on_progress(n)
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """What the pipeline needs from an engine."""
+
+    name: ClassVar[str]
+    model_id: str
+
+    def translate(
+        self, segments: Sequence[Segment], context: TranslationContext | None = None
+    ) -> list[Hypothesis]:
+        """Translate ``segments`` (using ``segment.engine_text``), one hypothesis each, in order."""
+        ...
+
+    def close(self) -> None:
+        """Release the model."""
+        ...
+
+
+_REGISTRY: dict[str, str] = {
+    # name -> module that defines and registers it; imported only when asked for.
+    "ctranslate2": "tarjama.engines.ctranslate2_engine",
+    "llama": "tarjama.engines.llama_engine",
+    "openai": "tarjama.engines.openai_engine",
+}
+_CLASSES: dict[str, type[Any]] = {}
+
+
+def register_engine(name: str) -> Callable[[type[Any]], type[Any]]:
+    """Class decorator: make an engine class available under ``name``."""
+
+    def decorate(cls: type[Any]) -> type[Any]:
+        cls.name = name
+        _CLASSES[name] = cls
+        return cls
+
+    return decorate
+
+
+def engine_names() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def engine_class(name: str) -> type[Any]:
+    if name not in _REGISTRY:
+        known = ", ".join(engine_names())
+        raise ConfigurationError(f"unknown engine {name!r}; known engines: {known}")
+    if name not in _CLASSES:
+        importlib.import_module(_REGISTRY[name])
+    return _CLASSES[name]
+
+
+def open_engine(name: str, model_path: Path | str | None = None, **options: Any) -> Engine:
+    """Open engine ``name`` on ``model_path`` with engine-specific ``options``."""
+    cls = engine_class(name)
+    engine: Engine = cls(model_path, **options)
+    return engine

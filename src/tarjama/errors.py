@@ -1,0 +1,56 @@
+"""One exception tree for everything tarjama raises on purpose.
+
+::
+
+    TarjamaError
+    ├── InputError            the input cannot be read or parsed (empty, binary, bad encoding …)
+    ├── ConfigurationError    an option or setting is wrong (unknown engine, bad field …)
+    ├── ModelError            a model is missing, broken, or cannot be installed
+    │   └── ModelNotFoundError
+    └── EngineError           an engine failed while translating
+
+Errors from libraries are converted where they enter our code (``raise … from exc``). The CLI
+maps this tree to exit codes in one place, the server to HTTP statuses in one place.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigurationError",
+    "EngineError",
+    "InputError",
+    "ModelError",
+    "ModelNotFoundError",
+    "TarjamaError",
+]
+
+
+class TarjamaError(Exception):
+    """Root of every error tarjama raises deliberately."""
+
+
+class InputError(TarjamaError):
+    """The input cannot be read or parsed."""
+
+
+class ConfigurationError(TarjamaError):
+    """An option, setting or name is not valid."""
+
+
+class ModelError(TarjamaError):
+    """A model is missing, broken, or cannot be installed."""
+
+
+class ModelNotFoundError(ModelError):
+    """The requested model is not installed and cannot be fetched."""
+
+    def __init__(self, name: str, hint: str = "") -> None:
+        self.name = name
+        message = f"model {name!r} is not installed"
+        if hint:
+            message += f". {hint}"
+        super().__init__(message)
+
+
+class EngineError(TarjamaError):
+    """An engine failed while translating."""

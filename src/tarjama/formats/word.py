@@ -1,0 +1,135 @@
+"""Word ``.docx`` (bytes in, bytes out) through python-docx, an optional dependency.
+
+Blocks are body paragraphs (``p1``, ``p2`` …) and paragraphs of table cells
+(``t1.r2c3.p1``; nested tables continue the path: ``t1.r2c3.t1.r1c1.p1``), in document order;
+headers, footers, footnotes and text boxes are left alone. A translated paragraph keeps the
+formatting of its first run: runs are merged, so inline bold/links inside it are lost, and its
+right-to-left marks are removed. Untranslated paragraphs are not touched, and a render with
+nothing to change returns the original bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from tarjama.document import Block, Document
+from tarjama.errors import ConfigurationError, InputError
+
+__all__ = ["is_docx", "read_docx", "render_docx"]
+
+
+def is_docx(data: bytes, name: str | None = None) -> bool:
+    """A ``.docx`` name, or a zip archive holding ``word/document.xml``."""
+    if name and name.lower().endswith(".docx"):
+        return True
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+def _open(data: bytes, name: str | None) -> Any:
+    try:
+        import docx
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise ConfigurationError(
+            "reading .docx files needs python-docx: pip install python-docx"
+        ) from exc
+    try:
+        return docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises zip, XML and KeyErrors alike
+        raise InputError(f"{name or 'input'} is not a readable Word (.docx) document") from exc
+
+
+def _table(table: Any, prefix: str) -> Iterator[tuple[str, Any, str]]:
+    seen: list[Any] = []
+    for r, row in enumerate(table.rows, start=1):
+        for c, cell in enumerate(row.cells, start=1):
+            if any(cell._tc is tc for tc in seen):
+                continue  # a merged cell shows up once per grid column it spans
+            seen.append(cell._tc)
+            where = f"{prefix}.r{r}c{c}"
+            for k, paragraph in enumerate(cell.paragraphs, start=1):
+                yield f"{where}.p{k}", paragraph, "table_cell"
+            for m, inner in enumerate(cell.tables, start=1):
+                yield from _table(inner, f"{where}.t{m}")
+
+
+def _walk(document: Any) -> Iterator[tuple[str, Any, str]]:
+    """(block id, paragraph, kind) in document order; the same order on read and render."""
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    paragraphs = tables = 0
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            paragraphs += 1
+            yield f"p{paragraphs}", Paragraph(child, document), "paragraph"
+        elif child.tag == qn("w:tbl"):
+            tables += 1
+            yield from _table(Table(child, document), f"t{tables}")
+
+
+def read_docx(data: bytes, name: str | None = None) -> Document:
+    """Blocks for every non-blank paragraph; the bytes travel in ``meta['docx']``."""
+    document = _open(data, name)
+    blocks = [
+        Block(id=block_id, text=paragraph.text, kind=kind, locator=block_id)
+        for block_id, paragraph, kind in _walk(document)
+        if paragraph.text.strip()
+    ]
+    return Document(
+        blocks=tuple(blocks),
+        format="docx",
+        original="\n\n".join(block.text for block in blocks),
+        name=name,
+        meta={"docx": data},
+    )
+
+
+def _set_text(paragraph: Any, text: str) -> None:
+    from docx.oxml.ns import qn
+
+    p = paragraph._p
+    runs = p.findall(qn("w:r"))
+    keep = runs[0] if runs else None
+    for child in list(p):
+        if child.tag in (qn("w:r"), qn("w:hyperlink")) and child is not keep:
+            p.remove(child)
+    run = paragraph.add_run() if keep is None else paragraph.runs[0]
+    run.text = text
+    rpr = run._r.rPr
+    if rpr is not None:
+        for mark in rpr.findall(qn("w:rtl")) + rpr.findall(qn("w:cs")):
+            rpr.remove(mark)
+    ppr = p.pPr
+    if ppr is not None:
+        for mark in ppr.findall(qn("w:bidi")):
+            ppr.remove(mark)
+
+
+def render_docx(document: Document, targets: Mapping[str, str]) -> bytes:
+    """The Word file with translated paragraphs replaced; unchanged input → same bytes."""
+    data: bytes = document.meta["docx"]
+    texts = {block.id: block.text for block in document.blocks}
+    changes = {
+        block_id: target
+        for block_id, target in targets.items()
+        if block_id in texts and target != texts[block_id]
+    }
+    if not changes:
+        return data
+    word = _open(data, document.name)
+    for block_id, paragraph, _kind in _walk(word):
+        if block_id in changes:
+            _set_text(paragraph, changes[block_id])
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()

@@ -1,0 +1,166 @@
+"""The only place that knows the order of the stages.
+
+read → segment → protect → translate → restore → check → render
+
+The CLI, the server and batch jobs all come through :func:`translate_document`, so a document
+is translated the same way whichever door it came in by.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from tarjama.document import Block, Document, Segment, Translation
+from tarjama.engines.base import Engine, Hypothesis, TranslationContext
+from tarjama.formats import render_document
+from tarjama.text import (
+    find_spans,
+    has_arabic,
+    mask,
+    postedit_english,
+    restore,
+    segment_block,
+)
+
+__all__ = ["TranslatedDocument", "segment_document", "translate_document"]
+
+logger = logging.getLogger(__name__)
+
+# What each engine is shown as a placeholder instead of verbatim. Sentence models (Marian,
+# NLLB) garble URLs and handles but copy digits and names well enough; chat models copy
+# nearly everything, so they only get placeholders for what a format insists on.
+_MASKED_KINDS: dict[str, frozenset[str]] = {
+    "ctranslate2": frozenset({"url", "email", "handle", "hashtag", "format"}),
+}
+_DEFAULT_MASKED = frozenset({"url", "email", "format"})
+
+
+@dataclass(frozen=True)
+class TranslatedDocument:
+    """A translated document: its segments' translations, the rendered English, and warnings."""
+
+    document: Document
+    translations: tuple[Translation, ...]
+    output: str
+    warnings: tuple[str, ...] = ()
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def text(self) -> str:
+        return self.output
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.document.format,
+            "name": self.document.name,
+            "output": self.output,
+            "warnings": list(self.warnings),
+            "segments": [t.to_dict() for t in self.translations],
+        }
+
+
+def segment_document(document: Document, engine_name: str = "") -> list[Segment]:
+    """Cut every block into sentences and mark what must pass through untouched."""
+    kinds = _MASKED_KINDS.get(engine_name, _DEFAULT_MASKED)
+    segments: list[Segment] = []
+    for block in document.blocks:
+        for segment in segment_block(block):
+            segments.append(_protect(segment, block, kinds))
+    return segments
+
+
+def _protect(segment: Segment, block: Block, kinds: frozenset[str]) -> Segment:
+    extra = _format_ranges(segment, block)
+    spans = find_spans(segment.source, extra=extra)
+    masked, spans = mask(segment.source, spans, kinds=kinds)
+    return replace(segment, spans=spans, masked=masked)
+
+
+def _format_ranges(segment: Segment, block: Block) -> list[tuple[int, int]]:
+    """Map the format's protected ranges (block offsets) into the normalised segment text."""
+    ranges: list[tuple[int, int]] = []
+    for start, end in block.protect:
+        if start >= segment.end or end <= segment.start:
+            continue
+        piece = block.text[max(start, segment.start) : min(end, segment.end)]
+        at = segment.source.find(piece)
+        if piece.strip() and at >= 0:
+            ranges.append((at, at + len(piece)))
+    return ranges
+
+
+def translate_document(
+    document: Document,
+    engine: Engine,
+    *,
+    context: TranslationContext | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> TranslatedDocument:
+    """Translate ``document`` with ``engine`` and render the English in the document's shape."""
+    segments = segment_document(document, engine.name)
+    warnings: list[str] = []
+    todo = [s for s in segments if has_arabic(s.source)]
+    if segments and not todo:
+        warnings.append("no Arabic text found; the input was passed through unchanged")
+    if on_progress is not None:
+        on_progress(len(segments) - len(todo))
+    base = context or TranslationContext()
+    ctx = replace(base, on_progress=on_progress) if on_progress is not None else base
+    hypotheses = dict(zip((s.id for s in todo), engine.translate(todo, ctx), strict=True))
+    translations = [_finish(segment, hypotheses.get(segment.id), engine) for segment in segments]
+    output = render_document(document, _block_targets(document, segments, translations))
+    return TranslatedDocument(document, tuple(translations), output, tuple(warnings))
+
+
+def _finish(segment: Segment, hyp: Hypothesis | None, engine: Engine) -> Translation:
+    """restore → post-edit → check, for one segment."""
+    if hyp is None:  # nothing to translate: passed through as it is
+        return Translation(
+            segment.id, segment.source, segment.source, "passthrough", "",
+            None, (), segment.start, segment.end, segment.block_id,
+        )  # fmt: skip
+    target, missing = restore(hyp.text, segment.spans)
+    target = postedit_english(target)
+    flags = list(hyp.flags)
+    if missing:
+        flags.append("protected_span_missing")
+    if not target.strip():
+        flags.append("empty")
+    elif has_arabic(target):
+        flags.append("untranslated_arabic")
+    return Translation(
+        segment.id, segment.source, target, engine.name, engine.model_id,
+        hyp.score, tuple(flags), segment.start, segment.end, segment.block_id,
+    )  # fmt: skip
+
+
+def _block_targets(
+    document: Document, segments: Sequence[Segment], translations: Sequence[Translation]
+) -> dict[str, str]:
+    """Join each block's sentences back, keeping the source's line breaks between them."""
+    by_block: dict[str, list[tuple[Segment, Translation]]] = {}
+    for segment, translation in zip(segments, translations, strict=True):
+        by_block.setdefault(segment.block_id, []).append((segment, translation))
+    targets: dict[str, str] = {}
+    for block in document.blocks:
+        pairs = by_block.get(block.id)
+        if not pairs:
+            continue
+        parts: list[str] = []
+        for i, (segment, translation) in enumerate(pairs):
+            if i:
+                gap = block.text[pairs[i - 1][0].end : segment.start]
+                parts.append("\n" * gap.count("\n") if "\n" in gap else " ")
+            parts.append(translation.target)
+        lead = block.text[: pairs[0][0].start]
+        trail = block.text[pairs[-1][0].end :]
+        targets[block.id] = _edge(lead) + "".join(parts) + _edge(trail)
+    return targets
+
+
+def _edge(whitespace: str) -> str:
+    """Leading/trailing whitespace of a block survives (HTML text nodes depend on it)."""
+    return whitespace if not whitespace.strip() else ""

@@ -1,0 +1,124 @@
+"""The Python API: ``Translator(model=...).translate(text)``.
+
+The model is opened once, on first use, under a lock, so one Translator can be shared by the
+threads of a web server; engines that are not thread-safe serialise their own calls.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from tarjama.document import Document
+from tarjama.engines.base import Engine, TranslationContext, open_engine
+from tarjama.errors import InputError
+from tarjama.formats import decode_bytes, read_document
+from tarjama.pipeline import TranslatedDocument, translate_document
+from tarjama.settings import Settings, get_settings
+
+__all__ = ["Translator", "load_document"]
+
+
+def load_document(
+    source: str | Path | bytes,
+    *,
+    format: str = "auto",
+    fields: Sequence[str] = (),
+    name: str | None = None,
+) -> Document:
+    """Read a file path or bytes into a :class:`Document` (the read stage)."""
+    if isinstance(source, bytes):
+        return read_document(decode_bytes(source, name), format, name=name, fields=fields)
+    path = Path(source)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{path} is a directory") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    text = decode_bytes(data, str(path))
+    return read_document(text, format, name=str(path), fields=fields)
+
+
+class Translator:
+    """Arabic → English translation with one model, loaded once."""
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        engine: Engine | None = None,
+        beam: int | None = None,
+        threads: int | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        self.settings = settings or get_settings()
+        self.model = model or self.settings.model
+        self._engine = engine
+        self._options: dict[str, Any] = {}
+        if beam is not None:
+            self._options["beam_size"] = beam
+        threads = threads if threads is not None else self.settings.threads
+        if threads:
+            self._options["threads"] = threads
+        self._lock = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        """The open engine; opening it is the slow part, done once."""
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    self._engine = self._open()
+        return self._engine
+
+    def _open(self) -> Engine:
+        if self.model.startswith("openai:"):
+            return open_engine(
+                "openai",
+                None,
+                model=self.model.removeprefix("openai:"),
+                base_url=self.settings.openai_base_url,
+                api_key=self.settings.openai_api_key,
+            )
+        from tarjama.models import open_model
+
+        return open_model(self.model, settings=self.settings, **self._options)
+
+    def translate(self, text: str, *, format: str = "text") -> str:
+        """Translate a string and return the English in the same shape."""
+        document = read_document(text, format)
+        return translate_document(document, self.engine).output
+
+    def translate_document(
+        self,
+        source: str | Path | bytes | Document,
+        *,
+        format: str = "auto",
+        fields: Sequence[str] = (),
+        context: TranslationContext | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> TranslatedDocument:
+        """Translate a document (a path, bytes or a parsed Document) with per-segment results."""
+        document = (
+            source
+            if isinstance(source, Document)
+            else load_document(source, format=format, fields=fields)
+        )
+        return translate_document(document, self.engine, context=context, on_progress=on_progress)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._engine is not None:
+                self._engine.close()
+                self._engine = None
+
+    def __enter__(self) -> Translator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

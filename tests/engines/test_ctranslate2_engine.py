@@ -1,0 +1,161 @@
+"""The CTranslate2 engine on a real (tiny, random) converted Marian model."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import ctranslate2  # noqa: F401  (the engine under test needs it installed)
+import pytest
+
+from tarjama.document import Segment
+from tarjama.engines.base import Engine, Hypothesis, TranslationContext, open_engine
+from tarjama.engines.ctranslate2_engine import CTranslate2Engine
+from tarjama.errors import ConfigurationError, EngineError, ModelError
+
+# Random weights never emit </s>, so every output runs to this length: keep it short.
+SHORT = {"max_decoding_length": 12}
+
+
+def _segment(i: int, text: str) -> Segment:
+    return Segment(id=f"x{i}", block_id="b0", index=i, source=text, start=0, end=len(text))
+
+
+def test_is_registered_and_speaks_the_protocol(tiny_marian_ct2: Path) -> None:
+    with open_engine("ctranslate2", tiny_marian_ct2, **SHORT) as engine:
+        assert isinstance(engine, CTranslate2Engine)
+        assert isinstance(engine, Engine)
+        assert engine.name == "ctranslate2"
+        assert engine.model_id == tiny_marian_ct2.name
+        assert engine.family == "marian"
+
+
+def test_batches_sorted_by_length_come_back_in_input_order(
+    tiny_marian_ct2: Path, article_segments: list[Segment]
+) -> None:
+    progress: list[int] = []
+    with CTranslate2Engine(tiny_marian_ct2, max_batch_tokens=150, **SHORT) as engine:
+        together = engine.translate(
+            article_segments, TranslationContext(on_progress=progress.append)
+        )
+        alone = [engine.translate([segment])[0] for segment in article_segments]
+        reversed_ = engine.translate(article_segments[::-1])
+
+    assert len(together) == len(article_segments)
+    assert all(isinstance(h, Hypothesis) and h.text for h in together)
+    assert together == alone
+    assert reversed_ == together[::-1]
+    assert len(progress) > 1, "a small token budget should give several batches"
+    assert sum(progress) == len(article_segments)
+
+
+def test_scores_are_mean_log_probabilities(
+    tiny_marian_ct2: Path, article_segments: list[Segment]
+) -> None:
+    with CTranslate2Engine(tiny_marian_ct2, **SHORT) as engine:
+        hypotheses = engine.translate(article_segments[:4])
+    for hypothesis in hypotheses:
+        assert hypothesis.score is not None
+        assert math.isfinite(hypothesis.score)
+        # Normalised per token: a random model over V tokens is near log(1/V), never far below.
+        assert -20.0 < hypothesis.score < 0.0
+
+
+def test_empty_segments_skip_the_model(
+    tiny_marian_ct2: Path, article_segments: list[Segment]
+) -> None:
+    segments = [_segment(0, ""), article_segments[0], _segment(2, "  \n"), article_segments[1]]
+    progress: list[int] = []
+    with CTranslate2Engine(tiny_marian_ct2, **SHORT) as engine:
+        hypotheses = engine.translate(segments, TranslationContext(on_progress=progress.append))
+        expected = engine.translate([article_segments[0], article_segments[1]])
+        assert engine.translate([]) == []
+        only_empty = engine.translate([_segment(0, "")])
+
+    assert hypotheses[0] == hypotheses[2] == Hypothesis(text="", score=None)
+    assert [hypotheses[1], hypotheses[3]] == expected
+    assert sum(progress) == len(segments)
+    assert only_empty == [Hypothesis(text="")]
+
+
+def test_translates_the_masked_text(tiny_marian_ct2: Path, article_segments: list[Segment]) -> None:
+    first, second = article_segments[:2]
+    masked = replace(first, masked=second.source)
+    with CTranslate2Engine(tiny_marian_ct2, **SHORT) as engine:
+        assert engine.translate([masked]) == engine.translate([second])
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"beam_size": 1, "threads": 1},
+        {"beam_size": 2, "threads": 2, "compute_type": "float32", "max_batch_tokens": 64},
+        {"device": "auto", "max_input_length": 16},
+    ],
+)
+def test_options_are_accepted(
+    tiny_marian_ct2: Path, article_segments: list[Segment], options: dict[str, object]
+) -> None:
+    with CTranslate2Engine(tiny_marian_ct2, **SHORT, **options) as engine:  # type: ignore[arg-type]
+        hypotheses = engine.translate(article_segments[:3])
+    assert len(hypotheses) == 3
+    assert all(h.text and h.score is not None for h in hypotheses)
+
+
+def test_unsupported_compute_type_falls_back(tiny_marian_ct2: Path) -> None:
+    # CTranslate2 has no float16 kernels on CPU; the engine keeps the model's own type instead.
+    with CTranslate2Engine(tiny_marian_ct2, compute_type="float16", **SHORT) as engine:
+        assert engine.compute_type == "default"
+        assert engine.translate([_segment(0, "السلام عليكم")])[0].text
+
+
+def test_family_is_recognised_without_a_manifest(tiny_marian_ct2: Path, tmp_path: Path) -> None:
+    bare = tmp_path / "bare"
+    shutil.copytree(tiny_marian_ct2, bare)
+    (bare / "tarjama.json").unlink()
+    with CTranslate2Engine(bare, **SHORT) as engine:
+        assert engine.family == "marian"
+        assert engine.model_id == "bare"
+
+
+def test_bad_model_paths_are_model_errors(tiny_marian_ct2: Path, tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="not a CTranslate2 model folder"):
+        CTranslate2Engine(tmp_path / "missing")
+    with pytest.raises(ModelError, match="needs a model folder"):
+        CTranslate2Engine(None)
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "model.bin").write_bytes(b"not a model")
+    shutil.copy(tiny_marian_ct2 / "tarjama.json", broken)
+    with pytest.raises(ModelError, match="broken"):
+        CTranslate2Engine(broken)
+
+
+def test_bad_options_are_configuration_errors(tiny_marian_ct2: Path) -> None:
+    with pytest.raises(ConfigurationError):
+        CTranslate2Engine(tiny_marian_ct2, beam_size=0)
+    with pytest.raises(ModelError, match="unknown model family"):
+        CTranslate2Engine(tiny_marian_ct2, family="bert")
+
+
+def test_decoding_failures_are_engine_errors(tiny_marian_ct2: Path) -> None:
+    # With truncation off, 600 pieces run past Marian's 512 position encodings.
+    too_long = _segment(0, " ".join(["السلام"] * 600))
+    with (
+        CTranslate2Engine(tiny_marian_ct2, max_input_length=0, **SHORT) as engine,
+        pytest.raises(EngineError, match="position") as info,
+    ):
+        engine.translate([too_long])
+    assert info.value.__cause__ is not None
+
+
+def test_closed_engine_refuses_to_translate(
+    tiny_marian_ct2: Path, article_segments: list[Segment]
+) -> None:
+    with CTranslate2Engine(tiny_marian_ct2, **SHORT) as engine:
+        pass
+    with pytest.raises(EngineError, match="closed"):
+        engine.translate(article_segments[:1])
+    engine.close()  # closing twice is harmless

@@ -1,0 +1,1 @@
+"""Helpers the tests share: small real models built offline, in seconds."""
