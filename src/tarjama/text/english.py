@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from tarjama.text._chars import BIDI_CONTROLS, url_and_email_ranges
+from tarjama.text._chars import BIDI_CONTROLS, Intervals, url_and_email_ranges
 from tarjama.text.normalize import to_ascii_digits
 
 __all__ = ["postedit_english"]
@@ -62,10 +62,10 @@ _Replacement = Callable[[re.Match[str]], str]
 
 def _outside_urls(pattern: re.Pattern[str], replacement: _Replacement, text: str) -> str:
     """``pattern.sub`` that leaves matches touching a URL or e-mail address alone."""
-    ranges = url_and_email_ranges(text)
+    ranges = Intervals(url_and_email_ranges(text))
 
     def substitute(match: re.Match[str]) -> str:
-        if any(start < match.end() and match.start() < end for start, end in ranges):
+        if ranges.overlaps(*match.span()):
             return match.group()
         return replacement(match)
 

@@ -9,11 +9,11 @@ copies through, :func:`restore` puts them back (forgiving what engines do to pla
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 
 from tarjama.document import ProtectedSpan
-from tarjama.text._chars import ARABIC_MARK, DIGIT, EMAIL_RE, LATIN_LETTER, URL_RE
+from tarjama.text._chars import ARABIC_MARK, DIGIT, EMAIL_RE, LATIN_LETTER, URL_RE, Intervals
 from tarjama.text.normalize import to_ascii_digits
 
 __all__ = [
@@ -62,9 +62,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 _OPEN_BRACKETS = "⟨<\\[{〈《＜［｛‹«〔【⦗"
 _CLOSE_BRACKETS = "⟩>\\]}〉》＞］｝›»〕】⦘"
-_DIGIT_FORMS = {
-    str(d): f"{d}{chr(0xFF10 + d)}{chr(0x0660 + d)}{chr(0x06F0 + d)}" for d in range(10)
-}
+#: Any bracket around any digits (\d covers full-width and Arabic-Indic digits too).
+_BRACKETED_RE = re.compile(rf"[{_OPEN_BRACKETS}]\s*(\d+)\s*[{_CLOSE_BRACKETS}]")
+_NUMBER_IN_PLACEHOLDER_RE = re.compile(r"\d+")
 
 
 def find_spans(text: str, extra: Sequence[tuple[int, int]] = ()) -> list[ProtectedSpan]:
@@ -76,19 +76,8 @@ def find_spans(text: str, extra: Sequence[tuple[int, int]] = ()) -> list[Protect
     ``format`` for the ``extra`` ranges the document format protects. Format ranges always
     win; otherwise, where spans overlap, the longest wins.
     """
-    taken: list[tuple[int, int]] = []
-    spans: list[ProtectedSpan] = []
-    for start, end in sorted(extra):
-        start, end = max(start, 0), min(end, len(text))
-        if start >= end:
-            continue
-        if taken and start <= taken[-1][1]:  # merge touching or overlapping format ranges
-            start = taken[-1][0]
-            end = max(end, taken.pop()[1])
-            spans.pop()
-        taken.append((start, end))
-        spans.append(ProtectedSpan(start, end, text[start:end], "format"))
-
+    formats = Intervals((max(start, 0), min(end, len(text))) for start, end in extra)
+    spans = [ProtectedSpan(s, e, text[s:e], "format") for s, e in formats]
     candidates = [
         (match.start(), match.end(), kind)
         for kind, pattern in _PATTERNS
@@ -96,11 +85,11 @@ def find_spans(text: str, extra: Sequence[tuple[int, int]] = ()) -> list[Protect
     ]
     rank = {kind: i for i, kind in enumerate(SPAN_KINDS)}
     candidates.sort(key=lambda c: (c[0] - c[1], rank[c[2]], c[0]))
+    taken = formats
     for start, end, kind in candidates:
-        if any(start < t_end and t_start < end for t_start, t_end in taken):
-            continue
-        taken.append((start, end))
-        spans.append(ProtectedSpan(start, end, text[start:end], kind))
+        if not taken.overlaps(start, end):
+            taken.add(start, end)
+            spans.append(ProtectedSpan(start, end, text[start:end], kind))
     return sorted(spans, key=lambda span: span.start)
 
 
@@ -115,7 +104,8 @@ def mask(
 
     ``style`` is a ``str.format`` pattern (default ``⟨{}⟩``, numbered from 0 in text order).
     Returns the masked text and all spans, sorted, with ``placeholder`` set on the masked ones
-    and ``""`` on the others; offsets still point into ``text``.
+    and ``""`` on the others; offsets still point into ``text``. Raises ``ValueError`` when a
+    span is not found at its offsets (spans of another text) or masked spans overlap.
     """
     parts: list[str] = []
     result: list[ProtectedSpan] = []
@@ -138,21 +128,13 @@ def mask(
     return "".join(parts), tuple(result)
 
 
-def _placeholder_patterns(placeholder: str, style: str) -> list[re.Pattern[str]]:
-    """Ways an engine may have written ``placeholder``, most faithful first."""
-    patterns = [re.compile(re.escape(placeholder))]
-    numbers = re.findall(r"\d+", placeholder)
-    if not numbers:
-        return patterns
-    digits = "".join(f"[{_DIGIT_FORMS[d]}]" for d in numbers[-1])
+def _style_re(style: str) -> re.Pattern[str] | None:
+    """The placeholder style with any spacing, case and digits (``__p 0 __`` for ``__P{}__``)."""
     prefix, _, suffix = style.partition("{}")
     prefix, suffix = prefix.strip(), suffix.strip()
-    if prefix or suffix:
-        patterns.append(
-            re.compile(rf"{re.escape(prefix)}\s*{digits}\s*{re.escape(suffix)}", re.IGNORECASE)
-        )
-    patterns.append(re.compile(rf"[{_OPEN_BRACKETS}]\s*{digits}\s*[{_CLOSE_BRACKETS}]"))
-    return patterns
+    if not (prefix or suffix):
+        return None
+    return re.compile(rf"{re.escape(prefix)}\s*(\d+)\s*{re.escape(suffix)}", re.IGNORECASE)
 
 
 def restore(
@@ -164,26 +146,46 @@ def restore(
     """Put the original text of each masked span back where the engine left its placeholder.
 
     Placeholders are found even when mangled: spaces inside (``⟨ 0 ⟩``), other brackets
-    (``<0>``, ``[0]``, full-width), other digits. A span whose placeholder is gone but whose
-    text is in ``target`` verbatim counts as kept. One with neither is appended to the end
-    in parentheses, so nothing is lost, and returned in the second tuple ("missing").
-    Spans without a placeholder are ignored (see :func:`unkept_spans` for those).
+    (``<0>``, ``[0]``, full-width), other digits (``⟨٠⟩``); a placeholder found as written
+    wins over a mangled one, and one that appears twice is restored twice. A span whose
+    placeholder is gone but whose text is in ``target`` verbatim counts as kept. One with
+    neither is appended to the end in parentheses, so nothing is lost, and returned in the
+    second tuple ("missing"). Spans without a placeholder are ignored (see
+    :func:`unkept_spans` for those).
     """
+    masked = [span for span in spans if span.placeholder]
+    by_placeholder: dict[str, int] = {}
+    by_number: dict[int, int] = {}
+    for i, span in enumerate(masked):
+        by_placeholder.setdefault(span.placeholder, i)
+        numbers = _NUMBER_IN_PLACEHOLDER_RE.findall(span.placeholder)
+        if numbers:
+            by_number.setdefault(int(numbers[-1]), i)
+
+    exact = "|".join(re.escape(p) for p in sorted(by_placeholder, key=len, reverse=True))
+    tiers: list[tuple[re.Pattern[str] | None, Callable[[re.Match[str]], int | None]]] = [
+        (re.compile(exact) if exact else None, lambda m: by_placeholder.get(m.group())),
+        (_style_re(style), lambda m: by_number.get(int(m.group(1)))),
+        (_BRACKETED_RE, lambda m: by_number.get(int(m.group(1)))),
+    ]
+    taken = Intervals()
     found: list[tuple[int, int, str]] = []
-    missing: list[ProtectedSpan] = []
-    for span in spans:
-        if not span.placeholder:
+    done: set[int] = set()
+    for pattern, which in tiers:
+        if pattern is None:
             continue
-        matches: list[tuple[int, int]] = []
-        for pattern in _placeholder_patterns(span.placeholder, style):
-            matches = [m.span() for m in pattern.finditer(target)]
-            matches = [m for m in matches if not any(m[0] < e and s < m[1] for s, e, _ in found)]
-            if matches:
-                break
-        if matches:
-            found.extend((start, end, span.text) for start, end in matches)
-        elif span.text not in target:
-            missing.append(span)
+        hits = [
+            (match.start(), match.end(), index)
+            for match in pattern.finditer(target)
+            if (index := which(match)) is not None
+            and index not in done
+            and not taken.overlaps(*match.span())
+        ]
+        for start, end, index in hits:
+            taken.add(start, end)
+            found.append((start, end, masked[index].text))
+            done.add(index)
+
     parts: list[str] = []
     cursor = 0
     for start, end, original in sorted(found):
@@ -191,6 +193,7 @@ def restore(
         cursor = end
     parts.append(target[cursor:])
     restored = "".join(parts)
+    missing = [span for i, span in enumerate(masked) if i not in done and span.text not in target]
     if missing:
         restored = " ".join([restored.rstrip(), *(f"({span.text})" for span in missing)]).strip()
     return restored, tuple(missing)

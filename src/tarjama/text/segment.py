@@ -19,6 +19,7 @@ from tarjama.text._chars import (
     ARABIC_MARK,
     BIDI_CONTROLS,
     ZERO_WIDTH,
+    Intervals,
     url_and_email_ranges,
 )
 from tarjama.text.normalize import normalize_arabic, to_ascii_digits
@@ -38,6 +39,9 @@ _CLOSERS = "\"'”’»)]}›"
 _OPENERS = "([{«‹"
 _PAIRS = {")": "(", "]": "[", "}": "{", "»": "«", "›": "‹"}
 _QUOTES = '"“”„'
+_WORD_STOPS = frozenset(_OPENERS + _QUOTES)
+#: Longer tokens are never abbreviations; looking no further keeps long lines linear.
+_LONGEST_WORD = 40
 #: What is trimmed off the ends of a sentence: spaces of every width and invisible marks.
 _EDGE = frozenset(
     " \t\u00a0\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
@@ -101,17 +105,28 @@ def _enclosed_regions(text: str, start: int, end: int, limit: int) -> list[tuple
 
 
 def _word_before(text: str, pos: int, line_start: int) -> str:
-    """The token that ends at ``pos`` (back to whitespace or an opening bracket/quote)."""
+    """The token that ends at ``pos`` (back to whitespace or an opening bracket/quote).
+
+    At most ``_LONGEST_WORD`` characters are looked at, which keeps long lines linear.
+    """
     i = pos
-    while i > line_start and not text[i - 1].isspace() and text[i - 1] not in _OPENERS + _QUOTES:
+    stop = max(line_start, pos - _LONGEST_WORD)
+    while i > stop and not text[i - 1].isspace() and text[i - 1] not in _WORD_STOPS:
         i -= 1
     return text[i:pos]
+
+
+def _starts_line(text: str, pos: int, line_start: int) -> bool:
+    """Whether only whitespace stands between the line start and ``pos``."""
+    while pos > line_start and text[pos - 1].isspace():
+        pos -= 1
+    return pos == line_start
 
 
 def _is_abbreviation(word: str, at_line_start: bool) -> bool:
     """Whether a full stop after ``word`` is part of an abbreviation, initial or list number."""
     word = word.rstrip(".")
-    if not word:
+    if not word or len(word) >= _LONGEST_WORD:
         return False
     if word in _ARABIC_ABBREVIATIONS or word in _LATIN_ABBREVIATIONS:
         return True
@@ -132,7 +147,7 @@ def _boundary_after(text: str, run: re.Match[str], line_start: int, line_end: in
     nxt = text[pos] if pos < line_end else " "
     before = text[start - 1] if start > line_start else " "
     word = _word_before(text, start, line_start)
-    at_line_start = not text[line_start : start - len(word)].strip()
+    at_line_start = _starts_line(text, start - len(word), line_start)
     if nxt.isspace():
         if "…" in punct or ".." in punct:
             # A free-standing ellipsis marks an omission, not the end of a sentence.
@@ -166,10 +181,6 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _inside(pos: int, ranges: Sequence[tuple[int, int]]) -> bool:
-    return any(start < pos < end for start, end in ranges)
-
-
 def split_sentences(
     text: str,
     *,
@@ -186,19 +197,24 @@ def split_sentences(
     and at most ``max_enclosed`` characters long.
     """
     sentences: list[tuple[int, int]] = []
-    no_split = [*protect, *url_and_email_ranges(text)]
+    # A boundary b is forbidden when start < b < end of a protected range or URL, and when
+    # open < b <= close of a quotation or parenthesis.
+    no_split = Intervals((start + 1, end) for start, end in [*protect, *url_and_email_ranges(text)])
     for line in _LINE_RE.finditer(text):
         line_start, line_end = line.span()
-        regions = _enclosed_regions(text, line_start, line_end, max_enclosed)
+        enclosed = Intervals(
+            (opened + 1, closed + 1)
+            for opened, closed in _enclosed_regions(text, line_start, line_end, max_enclosed)
+        )
         pieces: list[tuple[int, int]] = []
         cursor = line_start
         for run in _TERMINAL_RE.finditer(text, line_start, line_end):
             if run.start() < cursor:
                 continue
             boundary = _boundary_after(text, run, line_start, line_end)
-            if boundary is None or _inside(boundary, no_split) or _inside(run.start(), no_split):
+            if boundary is None or boundary in no_split or run.start() in no_split:
                 continue
-            if any(opened < boundary <= closed for opened, closed in regions):
+            if boundary in enclosed:
                 continue
             pieces.append((cursor, boundary))
             cursor = boundary
