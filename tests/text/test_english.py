@@ -81,3 +81,9 @@ def test_postedit_is_idempotent_on_messy_text() -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
         once = postedit_english(text)
         assert postedit_english(once) == once, text
+
+
+def test_initialisms_split_by_a_model_are_joined() -> None:
+    assert postedit_english("U. S. President Donald Trump") == "U.S. President Donald Trump"
+    assert postedit_english("the U. N. Security Council") == "the U.N. Security Council"
+    assert postedit_english("the U.S. and the U.K.") == "the U.S. and the U.K."

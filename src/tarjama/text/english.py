@@ -72,7 +72,12 @@ def _outside_urls(pattern: re.Pattern[str], replacement: _Replacement, text: str
     return pattern.sub(substitute, text)
 
 
+# "U. S." / "U. N." -> "U.S." / "U.N.": models split initialisms; a single capital, a dot and a
+# space before another single capital and dot is one abbreviation.
+_SPLIT_INITIALISM_RE = re.compile(r"\b([A-Z])\. (?=[A-Z]\.(?:\W|$))")
+
 _RULES: tuple[tuple[re.Pattern[str], _Replacement], ...] = (
+    (_SPLIT_INITIALISM_RE, lambda m: m.group(1) + "."),
     (_SPACED_STOP_RE, lambda m: m.group(1) + " "),  # "word ,next" -> "word, next"
     (_SPACE_BEFORE_RE, lambda m: ""),
     (_SPACE_BEFORE_PERCENT_RE, lambda m: ""),
