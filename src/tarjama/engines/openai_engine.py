@@ -1,12 +1,20 @@
 """Any OpenAI-compatible chat endpoint (Ollama, vLLM, llama.cpp server, LM Studio …) over HTTP.
 
 Servers differ in what they support: some return token log-probabilities, some reject the
-``logprobs`` field, some have no tokenizer endpoint. We ask for log-probabilities once and stop
-asking when refused, and estimate token counts from characters.
+``logprobs`` field, some have no tokenizer endpoint. We ask for log-probabilities and stop asking
+once a server refuses them (400/422 on a request that then succeeds without them), and estimate
+token counts from characters. Some servers accept ``logprobs`` and answer ``"logprobs": null``
+(llama-cpp-python's server does, unless ``top_logprobs`` is also sent, which costs it a sort of
+the whole vocabulary per token): the hypotheses then have no score.
+
+Transient failures (connection errors, timeouts, 408/429/5xx) are retried ``retries`` times with
+exponential backoff (``backoff`` seconds, doubling, at most 8 s); every failure that reaches the
+caller is an :class:`~tarjama.errors.EngineError`.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections.abc import Sequence
@@ -19,6 +27,7 @@ from tenacity import (
     retry_if_exception,
     stop_after_attempt,
     wait_exponential,
+    wait_none,
 )
 
 from tarjama.document import Segment
@@ -32,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 
 def _retryable(exc: BaseException) -> bool:
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return False  # a base URL without http(s)://: trying again cannot help
     if isinstance(exc, httpx.TransportError):
         return True
     if isinstance(exc, httpx.HTTPStatusError):
@@ -40,7 +51,12 @@ def _retryable(exc: BaseException) -> bool:
 
 
 class OpenAIChatBackend:
-    """The ``/chat/completions`` call, with timeouts and retries on transient failures."""
+    """The ``/chat/completions`` call, with timeouts and retries on transient failures.
+
+    ``timeout`` bounds each request (connecting: at most 10 s); ``retries`` is how many times a
+    transient failure is tried again (so ``retries + 1`` attempts in all); ``backoff`` is the
+    first wait between attempts, doubled each time up to 8 s.
+    """
 
     def __init__(
         self,
@@ -49,32 +65,55 @@ class OpenAIChatBackend:
         *,
         api_key: str | None = None,
         timeout: float = 120.0,
-        retries: int = 4,
+        retries: int = 3,
+        backoff: float = 0.5,
         context_window: int = 8192,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        if timeout <= 0:
+            raise EngineError(f"the openai engine's timeout must be positive, not {timeout}")
+        if retries < 0:
+            raise EngineError(f"the openai engine's retries cannot be negative ({retries})")
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._client = httpx.Client(
             base_url=base_url.rstrip("/") + "/",
             headers=headers,
-            timeout=httpx.Timeout(timeout, connect=10.0),
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             transport=transport,
         )
         self.model_id = model
         self.context_window = context_window
+        self.timeout = timeout
+        self.retries = retries
         self._logprobs = True
         self._post = retry(
             retry=retry_if_exception(_retryable),
-            stop=stop_after_attempt(retries),
-            wait=wait_exponential(multiplier=0.5, max=8),
+            stop=stop_after_attempt(retries + 1),
+            wait=wait_exponential(multiplier=backoff, max=8) if backoff > 0 else wait_none(),
             reraise=True,
         )(self._post_once)
 
-    def _post_once(self, payload: dict[str, Any]) -> dict[str, Any]:
+    @property
+    def url(self) -> str:
+        return str(self._client.base_url.join("chat/completions"))
+
+    def _post_once(self, payload: dict[str, Any]) -> httpx.Response:
         response = self._client.post("chat/completions", json=payload)
         response.raise_for_status()
-        data: dict[str, Any] = response.json()
-        return data
+        return response
+
+    def _request(self, payload: dict[str, Any]) -> httpx.Response:
+        """POST with retries; the first 400/422 while asking for logprobs drops them."""
+        try:
+            return self._post(payload)
+        except httpx.HTTPStatusError as exc:
+            if not ("logprobs" in payload and exc.response.status_code in (400, 422)):
+                raise
+            response = self._post({k: v for k, v in payload.items() if k != "logprobs"})
+            # Only now is it clear that logprobs were the trouble, not the request itself.
+            logger.info("%s refused logprobs; asking without them from now on", self.url)
+            self._logprobs = False
+            return response
 
     def complete(self, messages: Sequence[Message], *, max_tokens: int) -> Completion:
         payload: dict[str, Any] = {
@@ -86,28 +125,19 @@ class OpenAIChatBackend:
         if self._logprobs:
             payload["logprobs"] = True
         try:
-            try:
-                data = self._post(payload)
-            except httpx.HTTPStatusError as exc:
-                if not (self._logprobs and exc.response.status_code in (400, 422)):
-                    raise
-                logger.info("endpoint refused logprobs; asking without them from now on")
-                self._logprobs = False
-                payload.pop("logprobs")
-                data = self._post(payload)
+            response = self._request(payload)
         except httpx.HTTPStatusError as exc:
             body = exc.response.text[:200]
+            raise EngineError(f"{self.url} answered {exc.response.status_code}: {body}") from exc
+        except httpx.TimeoutException as exc:
+            attempts = self.retries + 1
             raise EngineError(
-                f"{self._client.base_url} answered {exc.response.status_code}: {body}"
+                f"no answer from {self.url} within {self.timeout:g} s "
+                f"({attempts} attempt{'s' if attempts > 1 else ''})"
             ) from exc
         except httpx.HTTPError as exc:
-            raise EngineError(f"cannot reach {self._client.base_url}: {exc}") from exc
-        try:
-            choice = data["choices"][0]
-            text = choice["message"]["content"] or ""
-        except (KeyError, IndexError, TypeError) as exc:
-            raise EngineError(f"unexpected answer from the endpoint: {str(data)[:200]}") from exc
-        return Completion(text=text, score=_mean_logprob(choice), tokens=_completion_tokens(data))
+            raise EngineError(f"cannot reach {self.url}: {exc}") from exc
+        return _parse_completion(response, self.url)
 
     def count_tokens(self, text: str) -> int:
         # No portable tokenizer endpoint: about 3 characters a token is a safe overestimate
@@ -118,15 +148,47 @@ class OpenAIChatBackend:
         self._client.close()
 
 
+def _parse_completion(response: httpx.Response, url: str) -> Completion:
+    """The first choice of an answer, or an :class:`EngineError` that shows what came back."""
+    try:
+        data = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise EngineError(
+            f"{url} answered something that is not JSON: {response.text[:200]!r}"
+        ) from exc
+    try:
+        choice = data["choices"][0]
+        text = choice["message"]["content"]
+    except (KeyError, IndexError, TypeError) as exc:
+        raise EngineError(f"unexpected answer from {url}: {str(data)[:200]}") from exc
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        raise EngineError(f"unexpected answer from {url}: content is {type(text).__name__}")
+    return Completion(text=text, score=_mean_logprob(choice), tokens=_completion_tokens(data))
+
+
 def _mean_logprob(choice: dict[str, Any]) -> float | None:
-    content = (choice.get("logprobs") or {}).get("content") or []
-    values = [item["logprob"] for item in content if isinstance(item, dict) and "logprob" in item]
-    return sum(values) / len(values) if values else None
+    """Mean token log-probability of the answer, or ``None`` when the server gave none."""
+    logprobs = choice.get("logprobs")
+    content = logprobs.get("content") if isinstance(logprobs, dict) else None
+    if not isinstance(content, list):
+        return None
+    values = [
+        float(item["logprob"])
+        for item in content
+        if isinstance(item, dict)
+        and isinstance(item.get("logprob"), (int, float))
+        and not isinstance(item["logprob"], bool)
+        and math.isfinite(item["logprob"])
+    ]
+    return min(0.0, sum(values) / len(values)) if values else None
 
 
 def _completion_tokens(data: dict[str, Any]) -> int:
-    usage = data.get("usage") or {}
-    return int(usage.get("completion_tokens") or 0)
+    usage = data.get("usage")
+    tokens = usage.get("completion_tokens") if isinstance(usage, dict) else None
+    return tokens if isinstance(tokens, int) and tokens >= 0 else 0
 
 
 @register_engine("openai")
@@ -143,7 +205,8 @@ class OpenAIEngine:
         model: str | None = None,
         api_key: str | None = None,
         timeout: float = 120.0,
-        retries: int = 4,
+        retries: int = 3,
+        backoff: float = 0.5,
         context_window: int = 8192,
         **_: Any,
     ) -> None:
@@ -156,6 +219,7 @@ class OpenAIEngine:
             api_key=api_key,
             timeout=timeout,
             retries=retries,
+            backoff=backoff,
             context_window=context_window,
         )
         self.model_id = model_name

@@ -1,0 +1,398 @@
+"""The OpenAI-compatible engine over real HTTP.
+
+Two kinds of server answer here. A real one: llama-cpp-python's OpenAI-compatible server
+(``python -m llama_cpp.server``) started in a subprocess on the Gemma-3-270M GGUF, which the
+engine and ``Translator(model="openai:NAME")`` translate real Arabic through. Gemma-3-270M is a
+tiny base model and a poor translator, so those tests check the contract (one string per
+segment, in order, scores as the server gives them), not quality.
+
+And a stand-in: a small ``ThreadingHTTPServer`` on 127.0.0.1 that stands in for a remote
+endpoint misbehaving in ways a real one only does by accident (503 then 200, persistent 500,
+answering too slowly, refusing ``logprobs``, answering garbage). It records every request it
+gets, so the tests count attempts and read what the engine sent.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tarjama import Translator
+from tarjama.document import Segment
+from tarjama.engines.base import open_engine
+from tarjama.engines.openai_engine import OpenAIEngine
+from tarjama.errors import EngineError
+from tarjama.settings import Settings
+
+MODEL_ALIAS = "gemma-3-270m"
+SERVER_START_TIMEOUT = 90.0
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _segments(texts: list[str], block: str = "p1") -> list[Segment]:
+    return [Segment(f"{block}:{i}", block, i, t, 0, len(t)) for i, t in enumerate(texts)]
+
+
+# --- a real OpenAI-compatible server: llama-cpp-python's, on Gemma-3-270M -------------------
+
+
+@pytest.fixture(scope="module")
+def llama_server(gemma_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``python -m llama_cpp.server`` on the Gemma GGUF; yields its ``/v1`` base URL."""
+    pytest.importorskip("llama_cpp")
+    pytest.importorskip("uvicorn", reason="llama-cpp-python[server] is not installed")
+    pytest.importorskip("fastapi", reason="llama-cpp-python[server] is not installed")
+    pytest.importorskip("sse_starlette", reason="llama-cpp-python[server] is not installed")
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
+    command = [
+        sys.executable, "-m", "llama_cpp.server",
+        "--model", str(gemma_gguf), "--model_alias", MODEL_ALIAS,
+        "--host", "127.0.0.1", "--port", str(port),
+        "--n_ctx", "2048", "--n_threads", "1",
+    ]  # fmt: skip
+    base_url = f"http://127.0.0.1:{port}/v1"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                pytest.fail(
+                    f"llama_cpp.server exited with {process.returncode}:\n"
+                    + log_path.read_text(errors="replace")[-3000:]
+                )
+            try:
+                if httpx.get(f"{base_url}/models", timeout=1.0).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"llama_cpp.server did not answer within {SERVER_START_TIMEOUT:g} s:\n"
+                    + log_path.read_text(errors="replace")[-3000:]
+                )
+            time.sleep(0.25)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_the_real_server_lists_the_model(llama_server: str) -> None:
+    models = httpx.get(f"{llama_server}/models", timeout=5.0).json()
+    assert MODEL_ALIAS in [m["id"] for m in models["data"]]
+
+
+@pytest.mark.slow
+def test_real_server_ignores_logprobs_without_top_logprobs(llama_server: str) -> None:
+    """What the engine relies on: llama-cpp-python accepts ``logprobs: true`` but returns null.
+
+    Its chat handler passes ``logprobs=top_logprobs if logprobs else None`` to the completion,
+    so without ``top_logprobs`` there are none; hypotheses from it have no score.
+    """
+    answer = httpx.post(
+        f"{llama_server}/chat/completions",
+        json={
+            "model": MODEL_ALIAS,
+            "messages": [{"role": "user", "content": "ورفض الوزير التعليق."}],
+            "temperature": 0,
+            "max_tokens": 4,
+            "logprobs": True,
+        },
+        timeout=60.0,
+    )
+    assert answer.status_code == 200
+    choice = answer.json()["choices"][0]
+    assert isinstance(choice["message"]["content"], str)
+    assert choice["logprobs"] is None
+
+
+@pytest.mark.slow
+def test_engine_translates_article_sentences_through_the_real_server(
+    llama_server: str, article_segments: list[Segment]
+) -> None:
+    segments = article_segments[9:11]  # two short consecutive sentences of one paragraph
+    with OpenAIEngine(base_url=llama_server, model=MODEL_ALIAS, timeout=60.0) as engine:
+        assert engine.model_id == MODEL_ALIAS
+        hyps = engine.translate(segments)
+        assert len(hyps) == len(segments)
+        for hyp in hyps:
+            assert isinstance(hyp.text, str)
+            # llama-cpp-python's server sends no logprobs (see above), so no score. A server that
+            # does send them gives a finite mean log-probability (the stand-in tests below).
+            assert hyp.score is None
+        # The server accepted ``logprobs`` (no 400), so the engine still asks for them.
+        assert engine.backend._logprobs is True
+
+
+@pytest.mark.slow
+def test_translator_uses_the_real_server_from_settings(
+    llama_server: str, article_segments: list[Segment]
+) -> None:
+    source = article_segments[3].source  # the article's shortest sentence
+    settings = Settings(openai_base_url=llama_server, openai_api_key=None)
+    with Translator(model=f"openai:{MODEL_ALIAS}", settings=settings) as translator:
+        assert isinstance(translator.engine, OpenAIEngine)
+        result = translator.translate_document(source.encode("utf-8"))
+    assert [t.source for t in result.translations] == [source]
+    (translation,) = result.translations
+    assert isinstance(translation.target, str)
+    assert translation.engine == "openai" and translation.model == MODEL_ALIAS
+    assert translation.score is None
+    assert isinstance(result.output, str)
+
+
+# --- a stand-in for a remote endpoint ------------------------------------------------------
+
+
+@dataclass
+class Reply:
+    """What the stand-in answers to one request."""
+
+    status: int = 200
+    body: bytes | dict[str, Any] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+def ok(
+    text: str = "The minister declined to comment.", logprobs: list[float] | None = None
+) -> Reply:
+    choice: dict[str, Any] = {
+        "index": 0,
+        "message": {"role": "assistant", "content": text},
+        "finish_reason": "stop",
+        "logprobs": None
+        if logprobs is None
+        else {"content": [{"token": "x", "logprob": lp} for lp in logprobs]},
+    }
+    return Reply(200, {"choices": [choice], "usage": {"completion_tokens": 7}})
+
+
+@dataclass
+class Recorded:
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+
+class StandIn:
+    """A local HTTP server standing in for a remote OpenAI-compatible endpoint.
+
+    ``answer`` maps each request (in arrival order) to a :class:`Reply`; every request is
+    recorded in ``requests``.
+    """
+
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self.answer: Callable[[int, dict[str, Any]], Reply] = lambda n, body: ok()
+        self.stopping = threading.Event()
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                body = json.loads(raw or b"{}")
+                n = len(stand_in.requests)
+                stand_in.requests.append(Recorded(self.path, dict(self.headers), body))
+                reply = stand_in.answer(n, body)
+                if reply.delay and stand_in.stopping.wait(reply.delay):
+                    return
+                data = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body)
+                payload = data.encode() if isinstance(data, str) else data
+                try:
+                    self.send_response(reply.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except OSError:
+                    pass  # the client gave up (a timeout test)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    def script(self, *replies: Reply) -> None:
+        """Answer with ``replies`` in turn, then keep repeating the last one."""
+        self.answer = lambda n, body: replies[min(n, len(replies) - 1)]
+
+
+@pytest.fixture
+def stand_in() -> Iterator[StandIn]:
+    server = StandIn()
+    server.thread.start()
+    yield server
+    server.stopping.set()
+    server.server.shutdown()
+    server.server.server_close()
+
+
+ONE = _segments(["ورفض الوزير التعليق."])
+
+
+def _engine(url: str, **options: Any) -> OpenAIEngine:
+    options = {"timeout": 5.0, "retries": 3, "backoff": 0.01, **options}
+    return OpenAIEngine(base_url=url, model="stand-in", **options)
+
+
+def test_a_503_is_retried_and_then_succeeds(stand_in: StandIn) -> None:
+    stand_in.script(Reply(503, b"busy"), ok("The minister declined to comment.", [-0.5, -1.5]))
+    with _engine(stand_in.url) as engine:
+        hyps = engine.translate(ONE)
+    assert [h.text for h in hyps] == ["The minister declined to comment."]
+    score = hyps[0].score
+    assert score is not None and math.isfinite(score) and score == pytest.approx(-1.0)
+    assert len(stand_in.requests) == 2
+    assert all(r.path == "/v1/chat/completions" for r in stand_in.requests)
+    body = stand_in.requests[-1].body
+    assert body["model"] == "stand-in" and body["temperature"] == 0
+    assert body["messages"][-1] == {"role": "user", "content": "ورفض الوزير التعليق."}
+    assert isinstance(body["max_tokens"], int) and body["max_tokens"] > 0
+
+
+@pytest.mark.parametrize("retries", [0, 2])
+def test_a_persistent_500_fails_after_the_configured_attempts(
+    stand_in: StandIn, retries: int
+) -> None:
+    stand_in.script(Reply(500, b"model crashed"))
+    with _engine(stand_in.url, retries=retries) as engine, pytest.raises(EngineError) as err:
+        engine.translate(ONE)
+    assert "500" in str(err.value) and "model crashed" in str(err.value)
+    assert len(stand_in.requests) == retries + 1
+
+
+def test_a_client_error_is_not_retried(stand_in: StandIn) -> None:
+    stand_in.script(Reply(404, b"no such model"))
+    with _engine(stand_in.url, retries=3) as engine, pytest.raises(EngineError, match="404"):
+        engine.translate(ONE)
+    # 404 with logprobs is not a logprobs refusal: one request, no retries.
+    assert len(stand_in.requests) == 1
+
+
+def test_a_server_slower_than_the_timeout_fails(stand_in: StandIn) -> None:
+    stand_in.script(Reply(delay=5.0, body=ok().body))
+    started = time.monotonic()
+    engine = _engine(stand_in.url, timeout=0.5, retries=1)
+    with engine, pytest.raises(EngineError, match=r"within 0\.5 s \(2 attempts\)"):
+        engine.translate(ONE)
+    assert len(stand_in.requests) == 2  # a timeout is transient: tried once more
+    assert time.monotonic() - started < 3.0
+
+
+def test_a_closed_port_cannot_be_reached() -> None:
+    url = f"http://127.0.0.1:{_free_port()}/v1"
+    with _engine(url, retries=1) as engine, pytest.raises(EngineError, match="cannot reach"):
+        engine.translate(ONE)
+
+
+def test_an_endpoint_refusing_logprobs_is_asked_without_them(stand_in: StandIn) -> None:
+    def answer(n: int, body: dict[str, Any]) -> Reply:
+        if "logprobs" in body:
+            return Reply(400, {"error": {"message": "logprobs is not supported"}})
+        return ok()
+
+    stand_in.answer = answer
+    with _engine(stand_in.url) as engine:
+        first = engine.translate(ONE)
+        second = engine.translate(ONE)
+    assert first == second
+    assert [h.text for h in first] == ["The minister declined to comment."]
+    assert first[0].score is None
+    # Asked with logprobs, refused, asked again without; the next call does not ask at all.
+    assert ["logprobs" in r.body for r in stand_in.requests] == [True, False, False]
+
+
+def test_a_bad_request_that_is_not_about_logprobs_keeps_logprobs(stand_in: StandIn) -> None:
+    stand_in.script(Reply(400, b"context too long"), Reply(400, b"context too long"), ok())
+    with _engine(stand_in.url) as engine:
+        with pytest.raises(EngineError, match="400"):
+            engine.translate(ONE)
+        engine.translate(ONE)
+    # The 400 came back without logprobs too, so they were not the trouble: still asked for.
+    assert ["logprobs" in r.body for r in stand_in.requests] == [True, False, True]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<html>502 Bad Gateway</html>",
+        b'{"choices": [{"message": {"role": "assis',
+        b'{"object": "error"}',
+        b'{"choices": []}',
+        b'{"choices": [{"message": {"content": ["not", "text"]}}]}',
+        b"[1, 2, 3]",
+    ],
+)
+def test_a_malformed_answer_is_an_engine_error(stand_in: StandIn, body: bytes) -> None:
+    stand_in.script(Reply(200, body))
+    with _engine(stand_in.url) as engine, pytest.raises(EngineError, match="answer"):
+        engine.translate(ONE)
+    assert len(stand_in.requests) == 1
+
+
+def test_the_api_key_is_sent_as_a_bearer_token(stand_in: StandIn) -> None:
+    with _engine(stand_in.url, api_key="sk-test-123") as engine:
+        engine.translate(ONE)
+    with _engine(stand_in.url) as engine:
+        engine.translate(ONE)
+    assert stand_in.requests[0].headers.get("Authorization") == "Bearer sk-test-123"
+    assert "Authorization" not in stand_in.requests[1].headers
+
+
+def test_translator_passes_settings_to_the_engine(stand_in: StandIn) -> None:
+    settings = Settings(openai_base_url=stand_in.url, openai_api_key="sk-settings")
+    with Translator(model="openai:remote-model", settings=settings) as translator:
+        assert translator.translate("ورفض الوزير التعليق.") == "The minister declined to comment."
+    (request,) = stand_in.requests
+    assert request.headers.get("Authorization") == "Bearer sk-settings"
+    assert request.body["model"] == "remote-model"
+
+
+def test_odd_logprobs_are_ignored_not_fatal(stand_in: StandIn) -> None:
+    choice = ok().body["choices"][0]  # type: ignore[index]
+    choice["logprobs"] = {"content": [{"logprob": None}, {"logprob": "x"}, {"token": "a"}]}
+    stand_in.script(Reply(200, {"choices": [choice], "usage": {"completion_tokens": "many"}}))
+    with _engine(stand_in.url) as engine:
+        (hyp,) = engine.translate(ONE)
+    assert hyp.text == "The minister declined to comment." and hyp.score is None
+
+
+def test_open_engine_finds_it_and_checks_its_options() -> None:
+    engine = open_engine("openai", None, model="m", base_url="http://127.0.0.1:1/v1")
+    assert isinstance(engine, OpenAIEngine) and engine.model_id == "m"
+    engine.close()
+    with pytest.raises(EngineError, match="model name"):
+        OpenAIEngine(base_url="http://127.0.0.1:1/v1")
+    with pytest.raises(EngineError, match="retries"):
+        OpenAIEngine(base_url="http://127.0.0.1:1/v1", model="m", retries=-1)
