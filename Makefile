@@ -27,7 +27,7 @@ demo: model
 
 $(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install --quiet $(TORCH)
-	$(BIN)/pip install --quiet -e '.[llama,ctranslate2,convert,test]'
+	$(BIN)/pip install --quiet -e '.[llama,ctranslate2,convert,test,eval]'
 	touch $@
 
 test-deps: $(VENV)/.test-installed

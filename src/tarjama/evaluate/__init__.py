@@ -1,7 +1,48 @@
-"""Evaluation: datasets, sacreBLEU scoring, resumable evaluation runs."""
+"""Evaluation: datasets, sacreBLEU scoring, fidelity figures, resumable runs and reports."""
 
-from tarjama.evaluate.datasets import DATASETS, find_dataset, read_lines
-from tarjama.evaluate.run import EvalResult, evaluate
-from tarjama.evaluate.scoring import score_corpus
+from tarjama.evaluate.anchors import ANCHORS, LEADERBOARD_URL, Anchor
+from tarjama.evaluate.datasets import (
+    DATASETS,
+    SETS,
+    SetInfo,
+    describe_set,
+    find_dataset,
+    read_lines,
+)
+from tarjama.evaluate.fidelity import (
+    EntityMatcher,
+    default_entity_matcher,
+    entity_fidelity,
+    fidelity,
+    flag_rates,
+    number_fidelity,
+)
+from tarjama.evaluate.report import render_markdown, write_plots
+from tarjama.evaluate.run import EvalResult, evaluate, load_records, write_report
+from tarjama.evaluate.scoring import score_corpus, sentence_chrf_pp
 
-__all__ = ["DATASETS", "EvalResult", "evaluate", "find_dataset", "read_lines", "score_corpus"]
+__all__ = [
+    "ANCHORS",
+    "DATASETS",
+    "LEADERBOARD_URL",
+    "SETS",
+    "Anchor",
+    "EntityMatcher",
+    "EvalResult",
+    "SetInfo",
+    "default_entity_matcher",
+    "describe_set",
+    "entity_fidelity",
+    "evaluate",
+    "fidelity",
+    "find_dataset",
+    "flag_rates",
+    "load_records",
+    "number_fidelity",
+    "read_lines",
+    "render_markdown",
+    "score_corpus",
+    "sentence_chrf_pp",
+    "write_plots",
+    "write_report",
+]

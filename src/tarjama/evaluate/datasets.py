@@ -1,17 +1,56 @@
-"""Where the evaluation sets are: ``TARJAMA_DATA``, or the shared data folder beside the repo."""
+"""Where the evaluation sets are (``TARJAMA_DATA`` or the shared folder) and what each one is.
+
+A score means little without the set behind it: :func:`describe_set` says which benchmark and
+which split a run used, so the report can say whether published anchors are comparable.
+"""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from tarjama.errors import ConfigurationError, InputError
 
-__all__ = ["DATASETS", "find_dataset", "read_lines"]
+__all__ = ["DATASETS", "SETS", "SetInfo", "describe_set", "find_dataset", "read_lines"]
 
 DATASETS: dict[str, tuple[str, str]] = {
     "flores-dev": ("flores200.dev.ar", "flores200.dev.en"),
+    "flores-devtest": ("flores200.devtest.ar", "flores200.devtest.en"),
     "tico19": ("tico19.test.ar", "tico19.test.en"),
 }
+
+
+@dataclass(frozen=True)
+class SetInfo:
+    """A named evaluation set: its benchmark, split and full size (``None`` when unknown)."""
+
+    name: str
+    benchmark: str
+    split: str
+    lines: int | None = None
+
+    @property
+    def label(self) -> str:
+        """Benchmark and split, as the report prints them ("FLORES-200 dev")."""
+        return f"{self.benchmark} {self.split}" if self.split else self.benchmark
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "label": self.label}
+
+
+SETS: dict[str, SetInfo] = {
+    "flores-dev": SetInfo("flores-dev", "FLORES-200", "dev", 997),
+    "flores-devtest": SetInfo("flores-devtest", "FLORES-200", "devtest", 1012),
+    "tico19": SetInfo("tico19", "TICO-19", "test", 2100),
+}
+
+
+def describe_set(name: str | None) -> SetInfo:
+    """What ``name`` is: a known set, or line-aligned files of unknown benchmark and split."""
+    if name in SETS:
+        return SETS[name]
+    return SetInfo(name or "custom", name or "custom data", "")
 
 
 def _candidates(data_dir: Path | None) -> list[Path]:
@@ -38,6 +77,7 @@ def find_dataset(name: str, data_dir: Path | None = None) -> tuple[Path, Path]:
 
 
 def read_lines(path: Path) -> list[str]:
+    """The lines of a UTF-8 file; an unreadable file is the user's input error, not a crash."""
     try:
         return path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:

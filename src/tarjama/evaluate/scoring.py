@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["score_corpus"]
+__all__ = ["score_corpus", "sentence_chrf_pp"]
 
 
 def score_corpus(hypotheses: Sequence[str], references: Sequence[str]) -> dict[str, Any]:
@@ -26,3 +26,16 @@ def score_corpus(hypotheses: Sequence[str], references: Sequence[str]) -> dict[s
             "signature": str(metric.get_signature()),
         }
     return results
+
+
+def sentence_chrf_pp(hypotheses: Sequence[str], references: Sequence[str]) -> list[float]:
+    """Sentence-level chrF++ per segment: BLEU is meaningless per sentence, chrF++ is not."""
+    from sacrebleu.metrics import CHRF
+
+    if len(hypotheses) != len(references):
+        raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} references")
+    metric = CHRF(word_order=2)
+    return [
+        round(metric.sentence_score(hyp, [ref]).score, 2)
+        for hyp, ref in zip(hypotheses, references, strict=True)
+    ]
