@@ -35,6 +35,13 @@ test-deps: $(VENV)/.test-installed
 test: test-deps
 	TARJAMA_SHARED=$(abspath $(SHARED)) $(BIN)/python -m pytest -q
 
+$(VENV)/.bench-installed: $(VENV)/.test-installed
+	$(BIN)/pip install --quiet -e '.[llama,ctranslate2,convert,test,eval,bench]'
+	touch $@
+
+bench: $(VENV)/.bench-installed model
+	$(BIN)/tarjama bench -o bench --article $(SHARED)/examples/article-01.ar.txt
+
 lint: test-deps
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
