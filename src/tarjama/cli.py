@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -39,6 +41,7 @@ from tarjama.errors import (
     EngineError,
     InputError,
     ModelError,
+    ModelNotFoundError,
     TarjamaError,
 )
 
@@ -67,6 +70,12 @@ app.add_typer(models_app, name="models")
 err = Console(stderr=True)
 
 
+def say(kind: str, message: str) -> None:
+    """One line on stderr: ``error: …`` or ``warning: …``, never re-wrapped, never markup."""
+    style = "bold red" if kind == "error" else "yellow"
+    err.print(f"[{style}]{kind}:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
 def exit_code(exc: TarjamaError) -> int:
     for cls, code in _EXIT_CODES:
         if isinstance(exc, cls):
@@ -80,7 +89,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except TarjamaError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        say("error", str(exc))
         raise typer.Exit(exit_code(exc)) from None
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -111,8 +120,8 @@ def translate(
     model: Annotated[
         str | None, typer.Option("--model", "-m", help="Model name, path, or openai:NAME.")
     ] = None,
-    beam: Annotated[int | None, typer.Option(help="Beam size (CTranslate2 models).")] = None,
-    threads: Annotated[int | None, typer.Option(help="CPU threads (0 = all cores).")] = None,
+    beam: Annotated[int | None, typer.Option(min=1, help="Beam size (CTranslate2 models).")] = None,
+    threads: Annotated[int | None, typer.Option(min=0, help="CPU threads (0 = all cores).")] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Per-segment JSON: source, target, offsets, score.")
     ] = False,
@@ -124,39 +133,82 @@ def translate(
     if format not in FORMATS:
         raise typer.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
     with user_errors():
-        jobs = list(_plan(inputs or [], output, as_json))
+        jobs = _plan(inputs or [], output, as_json)
+        failed: list[int] = []
         with Translator(model, beam=beam, threads=threads) as translator:
             for source, destination in jobs:
-                _translate_one(translator, source, destination, format, field or [], as_json, quiet)
+                try:
+                    _translate_one(
+                        translator, source, destination, format, field or [], as_json, quiet
+                    )
+                except (InputError, ConfigurationError) as exc:
+                    if len(jobs) == 1:
+                        raise
+                    # One bad file in a folder of feeds must not stop the others.
+                    say("error", str(exc))
+                    failed.append(exit_code(exc))
+        if failed:
+            say("error", f"{len(failed)} of {len(jobs)} inputs failed; see above")
+            raise typer.Exit(failed[0])
 
 
 def _plan(
     inputs: list[Path], output: Path | None, as_json: bool
-) -> Iterator[tuple[Path | None, Path | None]]:
+) -> list[tuple[Path | None, Path | None]]:
     """Pair each input with where its English goes (None = stdin / stdout)."""
     if not inputs or inputs == [Path("-")]:
-        yield None, output
-        return
+        return [(None, output)]
+    if Path("-") in inputs:
+        raise ConfigurationError("'-' (stdin) cannot be mixed with other inputs")
     many = len(inputs) > 1 or any(p.is_dir() for p in inputs)
     if many and output is None:
         raise ConfigurationError("several inputs or a directory need -o DIRECTORY")
     if many and output is not None and output.exists() and not output.is_dir():
         raise ConfigurationError(f"{output} must be a directory for several inputs")
     suffix = ".json" if as_json and many else ""
+    jobs: list[tuple[Path | None, Path | None]] = []
     for path in inputs:
         if not path.exists():
             raise InputError(f"{path}: no such file or directory")
         if path.is_dir():
-            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not files:
+                raise InputError(f"{path} holds no files to translate")
+            for file in files:
                 rel = file.relative_to(path)
                 assert output is not None
                 target = output / path.name / rel if len(inputs) > 1 else output / rel
-                yield file, target.with_name(target.name + suffix)
+                jobs.append((file, target.with_name(target.name + suffix)))
         elif many:
             assert output is not None
-            yield path, output / (path.name + suffix)
+            jobs.append((path, output / (path.name + suffix)))
+        elif output is not None and output.is_dir():  # like cp: FILE -o DIR writes DIR/FILE
+            jobs.append((path, output / (path.name + (".json" if as_json else ""))))
         else:
-            yield path, output
+            jobs.append((path, output))
+    _check_destinations(jobs)
+    return jobs
+
+
+def _check_destinations(jobs: list[tuple[Path | None, Path | None]]) -> None:
+    """Refuse plans that would overwrite an input or write two inputs to one file."""
+    seen: dict[Path, Path] = {}
+    for source, destination in jobs:
+        if source is None or destination is None:
+            continue
+        where = destination.resolve()
+        if where == source.resolve():
+            raise ConfigurationError(f"{destination} would overwrite its own input {source}")
+        if where in seen:
+            raise ConfigurationError(
+                f"{seen[where]} and {source} would both be written to {destination}"
+            )
+        seen[where] = source
 
 
 def _translate_one(
@@ -172,10 +224,16 @@ def _translate_one(
     from tarjama.translator import load_document
 
     if source is None:
-        data = sys.stdin.buffer.read()
-        document = load_document(data, format=format, fields=fields, name="<stdin>")
+        limit = translator.max_input_bytes
+        data = sys.stdin.buffer.read(limit + 1) if limit else sys.stdin.buffer.read()
+        document = load_document(
+            data, format=format, fields=fields, name="<stdin>", max_bytes=limit
+        )
     else:
-        document = load_document(source, format=format, fields=fields)
+        document = load_document(
+            source, format=format, fields=fields, max_bytes=translator.max_input_bytes
+        )
+    _ = translator.engine  # open the model (once) before the bar: a model error prints alone
     total = len(segment_document(document))
     show = not quiet and total >= PROGRESS_MIN_SEGMENTS
     label = source.name if source else "stdin"
@@ -185,18 +243,32 @@ def _translate_one(
             document, on_progress=lambda n: progress.advance(task, n)
         )
     for warning in result.warnings:
-        err.print(f"[yellow]warning:[/] {label}: {warning}", highlight=False)
+        say("warning", f"{label}: {warning}")
     text = (
         json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
         if as_json
         else (result.output)
     )
+    data = text.encode("utf-8")  # always UTF-8, whatever the locale says
     if destination is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        _write_stdout(data)
         return
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    destination.write_text(text, encoding="utf-8")
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_bytes(data)
+    except OSError as exc:
+        say("error", f"cannot write {destination}: {exc.strerror or exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def _write_stdout(data: bytes) -> None:
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:  # `tarjama translate … | head`: the reader has gone, so stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(EXIT_OK) from None
 
 
 def _progress(*, disable: bool) -> Progress:
@@ -219,7 +291,8 @@ def eval_command(
         tuple[Path, Path] | None, typer.Option(help="Line-aligned Arabic and English files.")
     ] = None,
     set_name: Annotated[
-        str | None, typer.Option("--set", help="A known set: flores-dev, tico19.")
+        str | None,
+        typer.Option("--set", help="A known set: flores-dev, flores-devtest, tico19."),
     ] = None,
     model: Annotated[str | None, typer.Option("--model", "-m", help="Model to evaluate.")] = None,
     limit: Annotated[int | None, typer.Option(help="Only the first N lines.")] = None,
@@ -249,10 +322,47 @@ def eval_command(
         with translator, _progress(disable=False) as progress:
             task = progress.add_task(name, total=len(sources))
             result = evaluate(
-                translator, sources, references, out_dir,
+                translator, sources, references, out_dir, set_name=name,
                 on_progress=lambda n: progress.advance(task, n),
             )  # fmt: skip
-        print(json.dumps(result.to_dict(), indent=2))
+        print(json.dumps(result.summary(), indent=2))
+        err.print(f"report: {out_dir / 'report.md'}", highlight=False)
+
+
+@app.command("bench")
+def bench_command(
+    out: Annotated[Path, typer.Option("-o", "--out", help="Results folder.")] = Path("bench"),
+    quick: Annotated[bool, typer.Option(help="A tiny configuration that runs in seconds.")] = False,
+    size: Annotated[
+        list[str] | None, typer.Option("--size", help="Marian sizes: base, big (repeatable).")
+    ] = None,
+    threads: Annotated[
+        list[int] | None, typer.Option("--threads", help="Thread counts (repeatable).")
+    ] = None,
+    batch: Annotated[
+        list[int] | None, typer.Option("--batch", help="Batch sizes (repeatable).")
+    ] = None,
+    llama_model: Annotated[
+        Path | None, typer.Option(help="GGUF for the llama.cpp comparison (default model).")
+    ] = None,
+    article: Annotated[Path | None, typer.Option(help="Article for the end-to-end run.")] = None,
+) -> None:
+    """Speed: CTranslate2 vs transformers, pipeline overhead, llama.cpp, the example article."""
+    from tarjama.evaluate.bench import run_benchmarks
+
+    options: dict[str, object] = {}
+    if size:
+        options["sizes"] = tuple(size)
+    if threads:
+        options["threads"] = tuple(threads)
+    if batch:
+        options["batch_sizes"] = tuple(batch)
+    with user_errors():
+        run_benchmarks(
+            out, quick=quick, llama_model=llama_model, article=article,
+            progress=lambda line: err.print(line, highlight=False), **options,  # type: ignore[arg-type]
+        )  # fmt: skip
+        err.print(f"results: {out / 'bench.md'}", highlight=False)
 
 
 @models_app.command("list")
@@ -260,19 +370,20 @@ def models_list(
     installed: Annotated[bool, typer.Option("--installed", help="Only installed models.")] = False,
 ) -> None:
     """List the catalog and what is installed."""
-    from tarjama.models import catalog_entries, list_installed
+    from tarjama.models import list_installed, load_catalog
 
     with user_errors():
         have = {m.name: m for m in list_installed()}
+        catalog = load_catalog()
         table = Table("name", "kind", "installed", "description")
-        for entry in catalog_entries():
+        for entry in catalog.values():
             if installed and entry.name not in have:
                 continue
             table.add_row(
                 entry.name, entry.kind, "yes" if entry.name in have else "", entry.description
             )
         for name, model in have.items():
-            if name not in {e.name for e in catalog_entries()}:
+            if name not in catalog:
                 table.add_row(name, model.manifest.get("format", ""), "yes", "imported")
         Console().print(table)
 
@@ -280,15 +391,31 @@ def models_list(
 @models_app.command("info")
 def models_info(name: str) -> None:
     """Show a model's manifest (installed) or catalog entry."""
-    from tarjama.models import get_catalog_entry, get_installed
+    from tarjama.models import catalog_names, get_entry, get_installed
 
     with user_errors():
         model = get_installed(name)
         if model is not None:
             print(json.dumps({"path": str(model.path), **model.manifest}, indent=2))
             return
-        entry = get_catalog_entry(name)
-        print(json.dumps({"installed": False, **entry.to_dict()}, indent=2))
+        entry = get_entry(name)
+        if entry is None:
+            raise ModelNotFoundError(
+                name, f"it is not in the catalog either; known models: {', '.join(catalog_names())}"
+            )
+        info = {
+            "installed": False,
+            "name": entry.name,
+            "kind": entry.kind,
+            "family": entry.family,
+            "engine": entry.engine,
+            "description": entry.description,
+            "size": entry.size,
+            "licence": entry.licence,
+            "languages": list(entry.languages),
+            "source": entry.source_dict(),
+        }
+        print(json.dumps(info, indent=2, ensure_ascii=False))
 
 
 @models_app.command("install")
@@ -301,7 +428,9 @@ def models_install(
 
     with user_errors():
         model = install(name, verify=verify)
-        err.print(f"installed [bold]{model.name}[/] at {model.path}", highlight=False)
+        err.print(
+            f"installed [bold]{escape(model.name)}[/] at {escape(str(model.path))}", highlight=False
+        )
 
 
 @models_app.command("import")
@@ -315,7 +444,9 @@ def models_import(
 
     with user_errors():
         model = import_model(path, name, quantization=quantization)
-        err.print(f"imported [bold]{model.name}[/] at {model.path}", highlight=False)
+        err.print(
+            f"imported [bold]{escape(model.name)}[/] at {escape(str(model.path))}", highlight=False
+        )
 
 
 @models_app.command("remove")
@@ -324,8 +455,9 @@ def models_remove(name: str) -> None:
     from tarjama.models import remove
 
     with user_errors():
-        remove(name)
-        err.print(f"removed {name}")
+        if not remove(name):
+            raise ModelNotFoundError(name)
+        err.print(f"removed {escape(name)}")
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from tarjama.document import Document, Segment, Translation
+from tarjama.document import Document, ProtectedSpan, Segment, Translation
 from tarjama.engines.base import Engine, Hypothesis, TranslationContext
 from tarjama.formats import render_document
 from tarjama.text import (
@@ -22,6 +22,7 @@ from tarjama.text import (
     postedit_english,
     restore,
     segment_block,
+    unkept_spans,
 )
 
 __all__ = ["TranslatedDocument", "segment_document", "translate_document"]
@@ -35,6 +36,9 @@ _MASKED_KINDS: dict[str, frozenset[str]] = {
     "ctranslate2": frozenset({"url", "email", "handle", "hashtag", "format"}),
 }
 _DEFAULT_MASKED = frozenset({"url", "email", "format"})
+# What the engine saw verbatim and must still be in the English: a number, handle or hashtag it
+# dropped is appended, as a dropped placeholder is. (Latin names may be legitimately respelled.)
+_CHECKED_KINDS = frozenset({"number", "handle", "hashtag"})
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,8 @@ class TranslatedDocument:
             "name": self.document.name,
             "output": self.output,
             "warnings": list(self.warnings),
+            # the text segment offsets point into, so --json users can map them back
+            "blocks": [{"id": b.id, "kind": b.kind, "text": b.text} for b in self.document.blocks],
             "segments": [t.to_dict() for t in self.translations],
         }
 
@@ -103,18 +109,29 @@ def _finish(segment: Segment, hyp: Hypothesis | None, engine: Engine) -> Transla
             None, (), segment.start, segment.end, segment.block_id,
         )  # fmt: skip
     target, missing = restore(hyp.text, segment.spans)
+    visible = [span for span in segment.spans if not span.placeholder]
+    dropped = unkept_spans(target, visible, kinds=_CHECKED_KINDS)
+    if dropped:  # numbers, handles, hashtags the engine lost: appended, never silently gone
+        target = " ".join([target.rstrip(), *(f"({span.text})" for span in dropped)]).strip()
     target = postedit_english(target)
     flags = list(hyp.flags)
-    if missing:
+    if missing or dropped:
         flags.append("protected_span_missing")
     if not target.strip():
         flags.append("empty")
-    elif has_arabic(target):
+    elif has_arabic(_without(target, segment.spans)):
         flags.append("untranslated_arabic")
     return Translation(
         segment.id, segment.source, target, engine.name, engine.model_id,
         hyp.score, tuple(flags), segment.start, segment.end, segment.block_id,
     )  # fmt: skip
+
+
+def _without(target: str, spans: Sequence[ProtectedSpan]) -> str:
+    """``target`` minus the protected text put back into it (an Arabic #hashtag is no slip)."""
+    for span in sorted(spans, key=lambda s: len(s.text), reverse=True):
+        target = target.replace(span.text, " ")
+    return target
 
 
 def _block_targets(

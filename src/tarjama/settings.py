@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     openai_base_url: str = "http://127.0.0.1:11434/v1"
     openai_api_key: str | None = None
     offline: bool = False
+    max_input_bytes: int = 2_000_000
+    """Largest input accepted (0 = no limit): a bigger file is refused with a clear error
+    before it is read, rather than tying a CPU up for hours; split it or raise the limit."""
 
     @property
     def models_dir(self) -> Path:

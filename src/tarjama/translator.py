@@ -18,7 +18,26 @@ from tarjama.formats import decode_bytes, read_document
 from tarjama.pipeline import TranslatedDocument, translate_document
 from tarjama.settings import Settings, get_settings
 
-__all__ = ["Translator", "load_document"]
+__all__ = ["DEFAULT_MAX_INPUT_BYTES", "Translator", "load_document"]
+
+#: The default of ``Settings.max_input_bytes`` (``TARJAMA_MAX_INPUT_BYTES``): a 2 MB text is a
+#: few hundred articles, a long run better split into files. ``0`` = no limit.
+DEFAULT_MAX_INPUT_BYTES = Settings.model_fields["max_input_bytes"].default
+
+
+def _input_limit(settings: Settings, max_bytes: int | None) -> int:
+    if max_bytes is not None:
+        return max_bytes
+    return settings.max_input_bytes
+
+
+def _check_size(size: int, limit: int, label: str) -> None:
+    if limit and size > limit:
+        raise InputError(
+            f"{label} is larger than the {limit / 1e6:.1f} MB input limit; "
+            "split it into smaller files (a directory is translated file by file) "
+            "or raise TARJAMA_MAX_INPUT_BYTES"
+        )
 
 
 def load_document(
@@ -27,12 +46,21 @@ def load_document(
     format: str = "auto",
     fields: Sequence[str] = (),
     name: str | None = None,
+    max_bytes: int | None = None,
 ) -> Document:
-    """Read a file path or bytes into a :class:`Document` (the read stage)."""
+    """Read a file path or bytes into a :class:`Document` (the read stage).
+
+    Inputs over ``max_bytes`` (default: the settings' limit, see
+    :data:`DEFAULT_MAX_INPUT_BYTES`; ``0`` = none) are an :class:`InputError`.
+    """
+    limit = _input_limit(get_settings(), max_bytes)
     if isinstance(source, bytes):
+        _check_size(len(source), limit, name or "input")
         return read_document(decode_bytes(source, name), format, name=name, fields=fields)
     path = Path(source)
     try:
+        if path.is_file():
+            _check_size(path.stat().st_size, limit, str(path))
         data = path.read_bytes()
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no such file") from exc
@@ -40,6 +68,7 @@ def load_document(
         raise InputError(f"{path} is a directory") from exc
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    _check_size(len(data), limit, str(path))  # pipes and devices have no size up front
     text = decode_bytes(data, str(path))
     return read_document(text, format, name=str(path), fields=fields)
 
@@ -55,6 +84,7 @@ class Translator:
         beam: int | None = None,
         threads: int | None = None,
         settings: Settings | None = None,
+        max_input_bytes: int | None = None,
     ) -> None:
         self.settings = settings or get_settings()
         self.model = model or self.settings.model
@@ -65,6 +95,7 @@ class Translator:
         threads = threads if threads is not None else self.settings.threads
         if threads:
             self._options["threads"] = threads
+        self.max_input_bytes = _input_limit(self.settings, max_input_bytes)
         self._lock = threading.Lock()
 
     @property
@@ -91,6 +122,7 @@ class Translator:
 
     def translate(self, text: str, *, format: str = "text") -> str:
         """Translate a string and return the English in the same shape."""
+        _check_size(len(text.encode("utf-8")), self.max_input_bytes, "text")
         document = read_document(text, format)
         return translate_document(document, self.engine).output
 
@@ -107,7 +139,7 @@ class Translator:
         document = (
             source
             if isinstance(source, Document)
-            else load_document(source, format=format, fields=fields)
+            else load_document(source, format=format, fields=fields, max_bytes=self.max_input_bytes)
         )
         return translate_document(document, self.engine, context=context, on_progress=on_progress)
 
