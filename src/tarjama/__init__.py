@@ -4,6 +4,7 @@ The public API is what this module exports; everything else may change.
 """
 
 from tarjama.document import Block, Document, ProtectedSpan, Segment, Translation
+from tarjama.engines.base import Engine, Hypothesis, TranslationContext
 from tarjama.errors import (
     ConfigurationError,
     EngineError,
@@ -21,7 +22,9 @@ __all__ = [
     "Block",
     "ConfigurationError",
     "Document",
+    "Engine",
     "EngineError",
+    "Hypothesis",
     "InputError",
     "ModelError",
     "ModelNotFoundError",
@@ -30,6 +33,7 @@ __all__ = [
     "TarjamaError",
     "TranslatedDocument",
     "Translation",
+    "TranslationContext",
     "Translator",
     "__version__",
     "load_document",

@@ -48,7 +48,7 @@ def install(
     entry = get_entry(name)
     if entry is None:
         raise ModelNotFoundError(
-            name, f"it is not in the catalog; known models: {', '.join(catalog_names())}"
+            name, f"It is not in the catalog; known models: {', '.join(catalog_names())}"
         )
     validate_name(name)
     if force:

@@ -115,7 +115,7 @@ def resolve_model(spec: str, settings: Settings | None = None) -> InstalledModel
     if get_entry(spec) is not None:
         raise ModelNotFoundError(spec, how_to_get(spec, settings))
     installed_names = [model.name for model in list_installed(settings)]
-    hint = f"it is not in the catalog either. Catalog models: {', '.join(catalog_names())}"
+    hint = f"It is not in the catalog either. Catalog models: {', '.join(catalog_names())}"
     if installed_names:
         hint += f"; installed: {', '.join(installed_names)}"
     hint += ". A path to a .gguf file or a CTranslate2 folder also works"
