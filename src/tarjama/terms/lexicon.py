@@ -1,0 +1,190 @@
+"""The news entity lexicon: every Arabic spelling of a name → one canonical English form.
+
+A translation that writes "Zelenskiy" in one paragraph and "Zelensky" in the next, or "Kaia
+Kallas" for Kaja Kallas, is wrong in a way BLEU barely sees. The lexicon tells checks and
+engines which names a text contains and how each must come out in English.
+
+Ambiguity policy: a spelling belongs to one entry. Where a spelling really is shared (جورجيا:
+the country or the US state; عمان: Oman or Amman; الأسد: the Assads or "the lion"),
+``ambiguous.tsv`` must say so, listing the candidates and, where one reading dominates news
+use, a default. A match on such a spelling carries ``ambiguous=True`` and the other candidates;
+without a default it is not reported at all (but still stops a shorter name matching inside
+it). Loading refuses a spelling claimed by two entries and not declared ambiguous.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from tarjama.terms.entity import Entity, EntityMatch
+from tarjama.terms.keys import nisba_forms, tokenize
+from tarjama.terms.match import Key, Resolution, TermIndex, form_keys
+from tarjama.terms.store import (
+    WORD,
+    Ambiguity,
+    LexiconError,
+    builtin_files,
+    parse_ambiguities,
+    parse_entities,
+    read_files,
+)
+
+__all__ = [
+    "Lexicon",
+    "entity_matcher",
+]
+
+
+class Lexicon:
+    """Entries, their spellings, and a matcher over them; see the module doc for ambiguity."""
+
+    def __init__(self, entities: Iterable[Entity], ambiguities: Iterable[Ambiguity] = ()) -> None:
+        self._by_id: dict[str, Entity] = {}
+        for entity in entities:
+            if entity.id in self._by_id:
+                raise LexiconError(f"duplicate id {entity.id!r} ({entity.source})")
+            self._by_id[entity.id] = entity
+        self.ambiguities: tuple[Ambiguity, ...] = tuple(ambiguities)
+        self._index = TermIndex(self._resolve())
+
+    def _resolve(self) -> dict[Key, Resolution]:
+        """Key → entry, refusing spellings shared by two entries unless declared ambiguous."""
+        owners: dict[Key, list[str]] = {}
+        derived: dict[Key, str] = {}  # nisba forms made by rule: they yield to listed spellings
+        for entity in self._by_id.values():
+            for form in entity.arabic:
+                try:
+                    keys = form_keys(form)
+                except ValueError as exc:
+                    raise LexiconError(f"{entity.id} ({entity.source}): {exc}") from None
+                for key in keys:
+                    ids = owners.setdefault(key, [])
+                    if entity.id not in ids:
+                        ids.append(entity.id)
+                if entity.type == "nisba":
+                    for extra in nisba_forms(form)[1:]:
+                        for key in form_keys(extra):
+                            derived.setdefault(key, entity.id)
+        declared: dict[Key, Ambiguity] = {}
+        for ambiguity in self.ambiguities:
+            unknown = [c for c in ambiguity.candidates if c != WORD and c not in self._by_id]
+            if unknown:
+                raise LexiconError(f"{ambiguity.arabic}: unknown candidates {unknown}")
+            try:
+                keys = form_keys(ambiguity.arabic)
+            except ValueError as exc:
+                raise LexiconError(f"ambiguous.tsv: {exc}") from None
+            for key in keys:
+                declared[key] = ambiguity
+        for key, entity_id in derived.items():
+            if key not in declared:
+                owners.setdefault(key, [entity_id])
+        resolutions: dict[Key, Resolution] = {}
+        for key, ids in owners.items():
+            if key in declared:
+                continue
+            if len(ids) > 1:
+                raise LexiconError(f"{' '.join(key)} is claimed by {ids}: declare it ambiguous")
+            resolutions[key] = Resolution(self._by_id[ids[0]])
+        for key, ambiguity in declared.items():
+            missing = set(owners.get(key, ())) - set(ambiguity.candidates)
+            if missing:
+                raise LexiconError(f"{ambiguity.arabic}: also claimed by {sorted(missing)}")
+            others = tuple(c for c in ambiguity.candidates if c != ambiguity.default)
+            default = self._by_id[ambiguity.default] if ambiguity.default else None
+            resolutions[key] = Resolution(default, ambiguous=True, alternatives=others)
+        return resolutions
+
+    @classmethod
+    def load_builtin(cls) -> Lexicon:
+        """The lexicon shipped with tarjama (loaded once per process, then shared)."""
+        return _builtin()
+
+    @classmethod
+    def from_files(cls, paths: Iterable[str | Path]) -> Lexicon:
+        """A lexicon from TSV files in the built-in format (for tests and user lexicons)."""
+        entities, ambiguities = read_files(paths)
+        return cls(entities, ambiguities)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __iter__(self) -> Iterator[Entity]:
+        return iter(self._by_id.values())
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self._by_id
+
+    def get(self, entity_id: str) -> Entity | None:
+        """The entry with this id, if any."""
+        return self._by_id.get(entity_id)
+
+    def count_by_type(self) -> dict[str, int]:
+        """How many entries of each type (nisba adjectives included, under ``nisba``)."""
+        return dict(sorted(Counter(entity.type for entity in self).items()))
+
+    def find(self, text: str) -> list[EntityMatch]:
+        """Every entry named in ``text``: left to right, longest first, never inside a word."""
+        return self._index.find(text)
+
+    def certain(self, match: EntityMatch) -> bool:
+        """Whether a match is a named entity whose English does not depend on the reading.
+
+        True for unambiguous entity matches, and for ambiguous ones whose every candidate has
+        the same English (طرابلس is "Tripoli" in Libya and in Lebanon).
+        """
+        if not match.entity.is_entity:
+            return False
+        if not match.ambiguous:
+            return True
+        others = [self._by_id.get(other) for other in match.alternatives]
+        return all(other is not None and other.english == match.english for other in others)
+
+    def lookup(self, arabic: str) -> Entity | None:
+        """The entry one written name stands for (clitics allowed: «وبوتين» is Putin)."""
+        matches = self._index.find(arabic)
+        if len(matches) != 1:
+            return None
+        match = matches[0]
+        whole = arabic.strip()
+        written = arabic[match.start - len(match.prefix) : match.end + len(match.suffix)]
+        return match.entity if written == whole else None
+
+    def candidates(self, arabic: str) -> tuple[Entity, ...]:
+        """Every entry a spelling (as written, without clitics) may stand for, default first."""
+        key = tuple(token.key for token in tokenize(arabic))
+        resolution = self._index.resolve(key)
+        if resolution is None:
+            return ()
+        ids = ([resolution.entity.id] if resolution.entity else []) + list(resolution.alternatives)
+        return tuple(self._by_id[i] for i in ids if i in self._by_id)
+
+
+@lru_cache(maxsize=1)
+def _builtin() -> Lexicon:
+    entities: list[Entity] = []
+    ambiguities: list[Ambiguity] = []
+    for name, text in builtin_files():
+        if name == "ambiguous.tsv":
+            ambiguities.extend(parse_ambiguities(text, name))
+        else:
+            entities.extend(parse_entities(text, name))
+    return Lexicon(entities, ambiguities)
+
+
+def entity_matcher() -> Callable[[str], list[tuple[str, str]]]:
+    """``text → [(arabic as written, canonical English), …]`` for evaluation's entity figure.
+
+    Only named entities count: nisba adjectives (الروسي → Russian) and ambiguous spellings are
+    left out (unless every reading has the same English, as طرابلس does), so the share measures
+    names whose right English is certain.
+    """
+    lexicon = Lexicon.load_builtin()
+
+    def match(text: str) -> list[tuple[str, str]]:
+        return [(m.surface, m.english) for m in lexicon.find(text) if lexicon.certain(m)]
+
+    return match
