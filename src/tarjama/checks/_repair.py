@@ -1,0 +1,158 @@
+"""Repairs for the unambiguous cases: a person the Arabic names, spelled a little wrong.
+
+"Kaia Kallas" for كايا كالاس, "Vladimir Zelensky" or "Zelenskiy" for زيلينسكي: the Arabic
+says which person it is, the lexicon says how the name is written, and the English is a near
+miss of it. Rule, for each *person* the lexicon finds in the Arabic (certain matches, not
+covered by a glossary term):
+
+1. every capitalised English word that is the canonical surname, or a near miss of it (same
+   first letter, similarity ≥ 0.8, surname of four letters or more, and not itself the name
+   of another lexicon entity), gets the canonical surname;
+2. the capitalised words glued before such a surname are compared with the canonical given
+   names, right to left: one that differs but is close (same first letter, similarity ≥ 0.6:
+   Kaia/Kaja, Vladimir/Volodymyr) gets the canonical given name; the walk stops at the first
+   word that is neither equal nor close (a title: "President Zelensky" stays).
+
+Places and organisations are not repaired: a near miss there is as often a different,
+real name (Austria/Australia, Iraq/Iraqi) as a misspelling. Nothing is repaired without a
+lexicon.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from tarjama.checks._context import NameContext
+from tarjama.checks._english import Word, fold_words
+from tarjama.checks._names import surnames
+from tarjama.checks._translit import english_skeleton, fold_latin
+from tarjama.checks._vocabulary import FUNCTION_WORDS, TITLES
+from tarjama.terms import Entity, Lexicon
+
+__all__ = ["Repair", "repair"]
+
+_SURNAME_CLOSE = 0.8
+_GIVEN_CLOSE = 0.6
+_SOUND_CLOSE = 0.5
+_MIN_SURNAME = 4
+
+
+@dataclass(frozen=True)
+class Repair:
+    """One replacement made in the English (offsets into the English before repair)."""
+
+    start: int
+    end: int
+    before: str
+    after: str
+    entity_id: str
+
+
+def _similarity(a: str, b: str) -> float:
+    """1 − Levenshtein distance / longer length, on folded strings."""
+    if a == b:
+        return 1.0
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return 1 - previous[-1] / max(len(a), len(b))
+
+
+def _close(word: str, canonical: str, threshold: float) -> bool:
+    """Same first letter, and similar in letters, or in sound with a looser letter match
+    (Khameini/Khamenei, Vladimir/Volodymyr have the same consonant skeleton)."""
+    a, b = fold_latin(word), fold_latin(canonical)
+    if a[:1] != b[:1]:
+        return False
+    similarity = _similarity(a, b)
+    if similarity >= threshold:
+        return True
+    same_sound = english_skeleton(a) == english_skeleton(b) and len(english_skeleton(a)) >= 3
+    return same_sound and similarity >= _SOUND_CLOSE
+
+
+def _person_repairs(ctx: NameContext, entity: Entity) -> list[Repair]:
+    names = surnames(entity.english)
+    if not names or ctx.index is None:
+        return []
+    surname = names[0]
+    parts = entity.english.split()
+    given = parts[: parts.index(surname)] if surname in parts else parts[:-1]
+    folded_surname = fold_latin(surname)
+    repairs: list[Repair] = []
+    ws = ctx.english_words
+    for i, word in enumerate(ws):
+        if not word.capitalised:
+            continue
+        if word.folded != folded_surname:
+            if len(folded_surname) < _MIN_SURNAME or not _close(word.text, surname, _SURNAME_CLOSE):
+                continue
+            if ctx.index.ids_of((word.folded,)) - {entity.id} or _other_name_before(ws, i, given):
+                continue  # another known name, or part of one ("Rio Grande" is no Grandi)
+            repairs.append(Repair(word.start, word.end, word.text, surname, entity.id))
+        repairs.extend(_given_repairs(ws, i, given, entity.id))
+    return repairs
+
+
+def _other_name_before(ws: list[Word], i: int, given: list[str]) -> bool:
+    """Whether a capitalised word glued before word ``i`` is a name but not the given name."""
+    if i == 0 or not ws[i].tight_before:
+        return False
+    before = ws[i - 1]
+    if not before.capitalised or before.folded in TITLES | FUNCTION_WORDS:
+        return False
+    return not (given and _close(before.text, given[-1], _GIVEN_CLOSE))
+
+
+def _given_repairs(ws: list[Word], i: int, given: list[str], entity_id: str) -> list[Repair]:
+    """Near-miss given names glued before the surname at word ``i``, right to left."""
+    repairs: list[Repair] = []
+    k = 1
+    while k <= len(given) and i - k >= 0 and ws[i - k + 1].tight_before:
+        word, canonical = ws[i - k], given[-k]
+        if not word.capitalised or word.folded in TITLES | FUNCTION_WORDS:
+            break
+        if word.folded != fold_latin(canonical):
+            if not _close(word.text, canonical, _GIVEN_CLOSE):
+                break
+            repairs.append(Repair(word.start, word.end, word.text, canonical, entity_id))
+        k += 1
+    return repairs
+
+
+def repair(
+    source: str,
+    target: str,
+    *,
+    lexicon: Lexicon | None,
+    glossary: Mapping[str, str] | None = None,
+) -> tuple[str, tuple[Repair, ...]]:
+    """The English with near-miss spellings of the Arabic's people put right, and the repairs.
+
+    See the module doc for the rule. Returns ``(target, ())`` when nothing needs repairing.
+    """
+    if lexicon is None or not target.strip():
+        return target, ()
+    ctx = NameContext(source, target, lexicon, glossary or {})
+    repairs: dict[tuple[int, int], Repair] = {}
+    for match in ctx.lexicon_matches:
+        if match.entity.type != "person" or not lexicon.certain(match):
+            continue
+        if not fold_words(match.entity.english):
+            continue
+        for fix in _person_repairs(ctx, match.entity):
+            repairs.setdefault((fix.start, fix.end), fix)
+    if not repairs:
+        return target, ()
+    ordered = sorted(repairs.values(), key=lambda r: r.start)
+    parts: list[str] = []
+    cursor = 0
+    for fix in ordered:
+        parts += [target[cursor : fix.start], fix.after]
+        cursor = fix.end
+    parts.append(target[cursor:])
+    return "".join(parts), tuple(ordered)

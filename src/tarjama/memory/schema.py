@@ -1,0 +1,106 @@
+"""The database layout, its version, and how an older file is brought up to date.
+
+``meta`` holds ``schema_version``. A file is created on first use; a file from an older
+tarjama is migrated step by step through :data:`MIGRATIONS` (``MIGRATIONS[n]`` turns version
+``n`` into ``n + 1``) inside the same write transaction, so two processes opening it at once
+cannot both migrate; a file from a newer tarjama is refused rather than damaged.
+
+``entries`` is keyed by (normalised source, model, glossary version, origin). Human entries
+are stored with an empty model and glossary version: a correction applies whatever model runs.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from tarjama.errors import ConfigurationError
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "ensure_schema", "schema_version"]
+
+SCHEMA_VERSION = 1
+
+_CREATE = (
+    """CREATE TABLE IF NOT EXISTS meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS entries (
+        id       INTEGER PRIMARY KEY,
+        source   TEXT NOT NULL,
+        model    TEXT NOT NULL DEFAULT '',
+        glossary TEXT NOT NULL DEFAULT '',
+        origin   TEXT NOT NULL CHECK (origin IN ('engine', 'human')),
+        target   TEXT NOT NULL,
+        score    REAL,
+        flags    TEXT NOT NULL DEFAULT '[]',
+        engine   TEXT NOT NULL DEFAULT '',
+        created  TEXT NOT NULL,
+        updated  TEXT NOT NULL,
+        hits     INTEGER NOT NULL DEFAULT 0,
+        last_hit TEXT,
+        UNIQUE (source, model, glossary, origin),
+        CHECK (origin = 'engine' OR (model = '' AND glossary = ''))
+    )""",
+    "CREATE INDEX IF NOT EXISTS entries_by_model ON entries (model, origin)",
+)
+
+Migration = Callable[[sqlite3.Connection], None]
+
+MIGRATIONS: dict[int, Migration] = {}
+"""``MIGRATIONS[n]`` upgrades a version-``n`` file to ``n + 1`` (none yet: 1 is the first)."""
+
+
+def schema_version(conn: sqlite3.Connection) -> int | None:
+    """The file's schema version, or ``None`` for a file tarjama has not set up yet."""
+    has_meta = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+    ).fetchone()
+    if not has_meta:
+        return None
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else None
+
+
+def ensure_schema(conn: sqlite3.Connection, path: str = "") -> int:
+    """Create or migrate the schema; returns the version the file is now at.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``); the work happens in one
+    ``BEGIN IMMEDIATE`` transaction so a concurrent opener waits and then finds it done.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = schema_version(conn)
+        if version is None:
+            for statement in _CREATE:
+                conn.execute(statement)
+            _set_version(conn, SCHEMA_VERSION)
+            version = SCHEMA_VERSION
+        elif version > SCHEMA_VERSION:
+            raise ConfigurationError(
+                f"{path or 'the memory'} has schema version {version}, newer than this tarjama "
+                f"understands ({SCHEMA_VERSION}); upgrade tarjama or use another TARJAMA_HOME"
+            )
+        while version < SCHEMA_VERSION:
+            step = MIGRATIONS.get(version)
+            if step is None:
+                raise ConfigurationError(
+                    f"{path or 'the memory'} has schema version {version} and tarjama has no "
+                    "migration from it; move the file aside to start a new memory"
+                )
+            step(conn)
+            version += 1
+            _set_version(conn, version)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return version
+
+
+def _set_version(conn: sqlite3.Connection, version: int) -> None:
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (str(version),),
+    )
