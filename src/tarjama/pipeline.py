@@ -11,11 +11,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
-from tarjama.document import Document, ProtectedSpan, Segment, Translation
+from tarjama.checks import flag_codes, repair
+from tarjama.document import Document, Segment, Translation
 from tarjama.engines.base import Engine, Hypothesis, TranslationContext
 from tarjama.formats import render_document
+from tarjama.terms import Lexicon
 from tarjama.text import (
     has_arabic,
     mask,
@@ -95,14 +98,19 @@ def translate_document(
         on_progress(len(segments) - len(todo))
     base = context or TranslationContext()
     ctx = replace(base, on_progress=on_progress) if on_progress is not None else base
+    lexicon = _builtin_lexicon() if todo else None
     hypotheses = dict(zip((s.id for s in todo), engine.translate(todo, ctx), strict=True))
-    translations = [_finish(segment, hypotheses.get(segment.id), engine) for segment in segments]
+    translations = [
+        _finish(segment, hypotheses.get(segment.id), engine, lexicon) for segment in segments
+    ]
     output = render_document(document, _block_targets(document, segments, translations))
     return TranslatedDocument(document, tuple(translations), output, tuple(warnings))
 
 
-def _finish(segment: Segment, hyp: Hypothesis | None, engine: Engine) -> Translation:
-    """restore → post-edit → check, for one segment."""
+def _finish(
+    segment: Segment, hyp: Hypothesis | None, engine: Engine, lexicon: Lexicon | None
+) -> Translation:
+    """restore → post-edit → repair → check, for one segment."""
     if hyp is None:  # nothing to translate: passed through as it is
         return Translation(
             segment.id, segment.source, segment.source, "passthrough", "",
@@ -114,24 +122,24 @@ def _finish(segment: Segment, hyp: Hypothesis | None, engine: Engine) -> Transla
     if dropped:  # numbers, handles, hashtags the engine lost: appended, never silently gone
         target = " ".join([target.rstrip(), *(f"({span.text})" for span in dropped)]).strip()
     target = postedit_english(target)
+    target, _repairs = repair(segment.source, target, lexicon=lexicon)
     flags = list(hyp.flags)
     if missing or dropped:
         flags.append("protected_span_missing")
-    if not target.strip():
-        flags.append("empty")
-    elif has_arabic(_without(target, segment.spans)):
-        flags.append("untranslated_arabic")
+    # Protected numbers stay visible to the number checks; other kept spans (an Arabic
+    # #hashtag put back on purpose) are no untranslated Arabic.
+    kept = [span.text for span in segment.spans if span.kind != "number"]
+    flags += flag_codes(segment.source, target, lexicon=lexicon, kept=kept, score=hyp.score)
     return Translation(
         segment.id, segment.source, target, engine.name, engine.model_id,
-        hyp.score, tuple(flags), segment.start, segment.end, segment.block_id,
+        hyp.score, tuple(dict.fromkeys(flags)), segment.start, segment.end, segment.block_id,
     )  # fmt: skip
 
 
-def _without(target: str, spans: Sequence[ProtectedSpan]) -> str:
-    """``target`` minus the protected text put back into it (an Arabic #hashtag is no slip)."""
-    for span in sorted(spans, key=lambda s: len(s.text), reverse=True):
-        target = target.replace(span.text, " ")
-    return target
+@lru_cache(maxsize=1)
+def _builtin_lexicon() -> Lexicon:
+    """The news lexicon, loaded once per process (about half a second)."""
+    return Lexicon.load_builtin()
 
 
 def _block_targets(
