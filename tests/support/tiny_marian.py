@@ -8,12 +8,13 @@ output is nonsense, but it is deterministic nonsense that goes through the real 
 
 from __future__ import annotations
 
-import io
 import itertools
 import json
 import os
 from pathlib import Path
 from typing import Any
+
+from tarjama.evaluate.bench_models import spm_pieces, train_sentencepiece
 
 __all__ = [
     "build_tiny_m2m100",
@@ -38,36 +39,6 @@ def _lines(shared: Path, lang: str, limit: int = _TRAINING_LINES) -> list[str]:
     with path.open(encoding="utf-8") as handle:
         lines = [line.strip() for line in itertools.islice(handle, limit)]
     return [line for line in lines if line]
-
-
-def _train_spm(lines: list[str], dst: Path, vocab_size: int) -> Path:
-    """Train a unigram model with the fairseq/OPUS-MT id layout (<unk>=0, <s>=1, </s>=2)."""
-    import sentencepiece as spm
-
-    model = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(lines),
-        model_writer=model,
-        vocab_size=vocab_size,
-        model_type="unigram",
-        character_coverage=1.0,
-        hard_vocab_limit=False,
-        num_threads=1,
-        minloglevel=2,
-    )
-    dst.write_bytes(model.getvalue())
-    return dst
-
-
-def _pieces(spm_path: Path) -> list[str]:
-    import sentencepiece as spm
-
-    processor = spm.SentencePieceProcessor(model_file=str(spm_path))
-    return [
-        processor.id_to_piece(i)
-        for i in range(processor.get_piece_size())
-        if not (processor.is_control(i) or processor.is_unknown(i))
-    ]
 
 
 def _save(model: Any, dst: Path, **generation: object) -> None:
@@ -113,11 +84,11 @@ def build_tiny_marian(
     dst.mkdir(parents=True, exist_ok=True)
     work = dst / ".spm"
     work.mkdir(exist_ok=True)
-    source = _train_spm(_lines(shared, "ar"), work / "source.spm", vocab_size)
-    target = _train_spm(_lines(shared, "en"), work / "target.spm", vocab_size)
+    source = train_sentencepiece(_lines(shared, "ar"), work / "source.spm", vocab_size)
+    target = train_sentencepiece(_lines(shared, "en"), work / "target.spm", vocab_size)
 
     tokens = ["</s>", "<unk>"]
-    for piece in _pieces(source) + _pieces(target):
+    for piece in spm_pieces(source) + spm_pieces(target):
         if piece not in tokens:
             tokens.append(piece)
     tokens.append("<pad>")
@@ -191,7 +162,7 @@ def build_tiny_nllb(
     shared = shared or default_shared_dir()
     dst.mkdir(parents=True, exist_ok=True)
     lines = _lines(shared, "ar", 200) + _lines(shared, "en", 200)
-    spm_path = _train_spm(lines, dst / "sentencepiece.bpe.model", vocab_size)
+    spm_path = train_sentencepiece(lines, dst / "sentencepiece.bpe.model", vocab_size)
     tokenizer = NllbTokenizer(vocab_file=str(spm_path), src_lang="arb_Arab", tgt_lang="eng_Latn")
     return _build_m2m(dst, tokenizer=tokenizer, d_model=d_model, layers=layers, seed=seed)
 
@@ -214,9 +185,9 @@ def build_tiny_m2m100(
     work = dst / ".spm"
     work.mkdir(exist_ok=True)
     lines = _lines(shared, "ar", 200) + _lines(shared, "en", 200)
-    spm_path = _train_spm(lines, work / "sentencepiece.bpe.model", vocab_size)
+    spm_path = train_sentencepiece(lines, work / "sentencepiece.bpe.model", vocab_size)
     tokens = ["<s>", "<pad>", "</s>", "<unk>"]
-    tokens += [piece for piece in _pieces(spm_path) if piece not in tokens]
+    tokens += [piece for piece in spm_pieces(spm_path) if piece not in tokens]
     vocab_path = work / "vocab.json"
     vocab_path.write_text(
         json.dumps({token: i for i, token in enumerate(tokens)}, ensure_ascii=False),

@@ -36,6 +36,8 @@ __all__ = [
     "find_data",
     "output_length",
     "prepare_model",
+    "spm_pieces",
+    "train_sentencepiece",
 ]
 
 logger = logging.getLogger(__name__)
@@ -97,7 +99,7 @@ def _pool_lines(pool: Path, lang: str, limit: int) -> list[str]:
     return [line for line in lines if line]
 
 
-def _train_spm(lines: list[str], dst: Path, vocab_size: int) -> Path:
+def train_sentencepiece(lines: list[str], dst: Path, vocab_size: int) -> Path:
     """A unigram model with the OPUS-MT id layout (<unk>=0, <s>=1, </s>=2)."""
     import sentencepiece as spm
 
@@ -116,7 +118,8 @@ def _train_spm(lines: list[str], dst: Path, vocab_size: int) -> Path:
     return dst
 
 
-def _pieces(spm_path: Path) -> list[str]:
+def spm_pieces(spm_path: Path) -> list[str]:
+    """The model's ordinary pieces (no control or unknown), in id order: a Marian vocabulary."""
     import sentencepiece as spm
 
     processor = spm.SentencePieceProcessor(model_file=str(spm_path))
@@ -140,11 +143,15 @@ def build_marian(dst: Path, size: ModelSize, *, pool: Path, seed: int = 0) -> tu
     work = dst / ".spm"
     work.mkdir(exist_ok=True)
     lines = size.training_lines
-    source = _train_spm(_pool_lines(pool, "ar", lines), work / "source.spm", size.spm_vocab)
-    target = _train_spm(_pool_lines(pool, "en", lines), work / "target.spm", size.spm_vocab)
+    source = train_sentencepiece(
+        _pool_lines(pool, "ar", lines), work / "source.spm", size.spm_vocab
+    )
+    target = train_sentencepiece(
+        _pool_lines(pool, "en", lines), work / "target.spm", size.spm_vocab
+    )
     tokens = ["</s>", "<unk>"]
     seen = set(tokens)
-    for piece in _pieces(source) + _pieces(target):
+    for piece in spm_pieces(source) + spm_pieces(target):
         if piece not in seen:
             tokens.append(piece)
             seen.add(piece)
