@@ -67,6 +67,11 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="List, install, import and remove models.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+memory_app = typer.Typer(
+    help="The translation memory: statistics, TMX export, TMX/XLIFF/TSV import.",
+    no_args_is_help=True,
+)
+app.add_typer(memory_app, name="memory")
 err = Console(stderr=True)
 
 
@@ -458,6 +463,49 @@ def models_remove(name: str) -> None:
         if not remove(name):
             raise ModelNotFoundError(name)
         err.print(f"removed {escape(name)}")
+
+
+@memory_app.command("stats")
+def memory_stats() -> None:
+    """Entries, where they came from, hits and size of the translation memory."""
+    from tarjama.memory import open_memory
+
+    with user_errors(), open_memory() as memory:
+        print(json.dumps(memory.stats().to_dict(), indent=2, ensure_ascii=False))
+
+
+@memory_app.command("export")
+def memory_export(
+    tmx: Annotated[Path, typer.Option("--tmx", help="TMX 1.4b file to write.")],
+    model: Annotated[str | None, typer.Option(help="Only this model's entries.")] = None,
+    origin: Annotated[str | None, typer.Option(help="Only 'engine' or 'human' entries.")] = None,
+) -> None:
+    """Export the memory as TMX for other translation tools."""
+    from tarjama.memory import ORIGINS, open_memory
+
+    with user_errors():
+        if origin is not None and origin not in ORIGINS:
+            raise ConfigurationError(f"--origin must be one of {', '.join(ORIGINS)}")
+        with open_memory() as memory:
+            count = memory.export_tmx(tmx, model=model, origin=origin)  # type: ignore[arg-type]
+        err.print(escape(f"wrote {count} entries to {tmx}"), highlight=False, soft_wrap=True)
+
+
+@memory_app.command("import")
+def memory_import(
+    files: Annotated[list[Path], typer.Argument(help="TMX, XLIFF (1.2 or 2.0) or TSV files.")],
+) -> None:
+    """Import translations (post-edited XLIFF, TMX from other tools, TSV pairs) as human entries."""
+    from tarjama.memory import open_memory
+
+    with user_errors(), open_memory() as memory:
+        for file in files:
+            result = memory.import_file(file)
+            line = (
+                f"{file}: read {result.read}, stored {result.stored}, unchanged "
+                f"{result.unchanged}, skipped {result.skipped}, outdated {result.outdated}"
+            )
+            err.print(escape(line), highlight=False, soft_wrap=True)
 
 
 def main() -> None:
