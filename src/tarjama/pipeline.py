@@ -39,6 +39,8 @@ _MASKED_KINDS: dict[str, frozenset[str]] = {
     "ctranslate2": frozenset({"url", "email", "handle", "hashtag", "format"}),
 }
 _DEFAULT_MASKED = frozenset({"url", "email", "format"})
+# Chat models are told the canonical English of the names found in what they translate.
+_HINTED_ENGINES = frozenset({"llama", "openai"})
 # What the engine saw verbatim and must still be in the English: a number, handle or hashtag it
 # dropped is appended, as a dropped placeholder is. (Latin names may be legitimately respelled.)
 _CHECKED_KINDS = frozenset({"number", "handle", "hashtag"})
@@ -99,6 +101,8 @@ def translate_document(
     base = context or TranslationContext()
     ctx = replace(base, on_progress=on_progress) if on_progress is not None else base
     lexicon = _builtin_lexicon() if todo else None
+    if lexicon is not None and engine.name in _HINTED_ENGINES:
+        ctx = replace(ctx, hints=tuple(dict.fromkeys((*ctx.hints, *_lexicon_hints(todo, lexicon)))))
     hypotheses = dict(zip((s.id for s in todo), engine.translate(todo, ctx), strict=True))
     translations = [
         _finish(segment, hypotheses.get(segment.id), engine, lexicon) for segment in segments
@@ -134,6 +138,16 @@ def _finish(
         segment.id, segment.source, target, engine.name, engine.model_id,
         hyp.score, tuple(dict.fromkeys(flags)), segment.start, segment.end, segment.block_id,
     )  # fmt: skip
+
+
+def _lexicon_hints(segments: Sequence[Segment], lexicon: Lexicon) -> list[tuple[str, str]]:
+    """(Arabic as written, canonical English) for every certain lexicon entity in the text."""
+    return [
+        (match.surface, match.entity.english)
+        for segment in segments
+        for match in lexicon.find(segment.source)
+        if lexicon.certain(match)
+    ]
 
 
 @lru_cache(maxsize=1)

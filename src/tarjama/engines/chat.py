@@ -240,6 +240,8 @@ class ChatTranslator:
     ) -> Completion:
         max_tokens = self._max_tokens(source)
         history = list(history)
+        # Only the names this request contains: a long glossary distracts a small model.
+        hints = list(dict.fromkeys(h for h in hints if h[0] in source))[:12]
         while True:
             messages = build_messages(
                 source, numbered=numbered, history=history, examples=examples, hints=hints
