@@ -235,16 +235,7 @@ class TranslationMemory:
         self, *, model: str | None = None, origin: Origin | None = None
     ) -> Iterator[Entry]:
         """Every entry (optionally of one engine model, or one origin), oldest first."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        if model is not None:
-            clauses.append("model = ?")
-            params.append(model)
-        if origin is not None:
-            _check_origin(origin)
-            clauses.append("origin = ?")
-            params.append(origin)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        where, params = _where(model, origin)
         cursor = self._conn().execute(
             f"SELECT {_COLUMNS} FROM entries {where} ORDER BY created, id", params
         )
@@ -291,16 +282,7 @@ class TranslationMemory:
 
     def delete(self, *, model: str | None = None, origin: Origin | None = None) -> int:
         """Remove entries (all, or one model's, or one origin's); returns how many."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        if model is not None:
-            clauses.append("model = ?")
-            params.append(model)
-        if origin is not None:
-            _check_origin(origin)
-            clauses.append("origin = ?")
-            params.append(origin)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        where, params = _where(model, origin)
         with self._write() as conn:
             return conn.execute(f"DELETE FROM entries {where}", params).rowcount
 
@@ -366,6 +348,20 @@ class _Handle:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+
+
+def _where(model: str | None, origin: Origin | None) -> tuple[str, list[Any]]:
+    """The WHERE clause (and its parameters) selecting one model's and/or one origin's entries."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if model is not None:
+        clauses.append("model = ?")
+        params.append(model)
+    if origin is not None:
+        _check_origin(origin)
+        clauses.append("origin = ?")
+        params.append(origin)
+    return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
 
 def open_memory(path: str | os.PathLike[str] | None = None) -> TranslationMemory:
