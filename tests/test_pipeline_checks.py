@@ -65,11 +65,11 @@ def test_the_published_english_of_a_clean_paragraph_raises_no_flag(shared_dir: P
 
 
 def test_chat_engines_are_told_the_canonical_names_in_the_text(shared_dir: Path) -> None:
-    from tarjama.pipeline import _builtin_lexicon, _lexicon_hints, segment_document
+    from tarjama.pipeline import _builtin_lexicon, _hints, segment_document
     from tarjama.translator import load_document
 
     document = load_document(shared_dir / "examples" / "article-01.ar.txt")
-    hints = dict(_lexicon_hints(segment_document(document, "llama"), _builtin_lexicon()))
+    hints = dict(_hints(segment_document(document, "llama"), _builtin_lexicon()))
     assert hints["كايا كالاس"] == "Kaja Kallas"
     assert hints["فولوديمير زيلينسكي"] == "Volodymyr Zelensky"
     assert "X" in hints.values()

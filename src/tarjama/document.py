@@ -59,7 +59,9 @@ class ProtectedSpan:
     """A piece of the source that must reach the English unchanged (URL, number, handle …).
 
     ``start``/``end`` are offsets into the segment's source text; ``placeholder`` is what the
-    engine sees in its place (empty when the engine is given the text verbatim).
+    engine sees in its place (empty when the engine is given the text verbatim). ``target`` is
+    set on names the engine is given already in English (an Arabic name replaced by its
+    canonical form from the lexicon or a glossary): that English is what the output must hold.
     """
 
     start: int
@@ -67,6 +69,7 @@ class ProtectedSpan:
     text: str
     kind: str
     placeholder: str = ""
+    target: str = ""
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,17 @@ is translated the same way whichever door it came in by.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tarjama.checks import flag_codes, repair
-from tarjama.document import Document, Segment, Translation
+from tarjama.document import Document, ProtectedSpan, Segment, Translation
 from tarjama.engines.base import Engine, Hypothesis, TranslationContext
 from tarjama.formats import render_document
+from tarjama.memory import hit_translation
 from tarjama.terms import Lexicon
 from tarjama.text import (
     has_arabic,
@@ -28,7 +30,11 @@ from tarjama.text import (
     unkept_spans,
 )
 
-__all__ = ["TranslatedDocument", "segment_document", "translate_document"]
+if TYPE_CHECKING:
+    from tarjama.memory import TranslationMemory
+    from tarjama.terms import Glossary
+
+__all__ = ["TranslatedDocument", "name_spans", "segment_document", "translate_document"]
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +47,8 @@ _MASKED_KINDS: dict[str, frozenset[str]] = {
 _DEFAULT_MASKED = frozenset({"url", "email", "format"})
 # Chat models are told the canonical English of the names found in what they translate.
 _HINTED_ENGINES = frozenset({"llama", "openai"})
+# Sentence models are given the names the lexicon is sure of in English (see name_spans).
+_NAMES_IN_ENGLISH = frozenset({"ctranslate2"})
 # What the engine saw verbatim and must still be in the English: a number, handle or hashtag it
 # dropped is appended, as a dropped placeholder is. (Latin names may be legitimately respelled.)
 _CHECKED_KINDS = frozenset({"number", "handle", "hashtag"})
@@ -72,15 +80,52 @@ class TranslatedDocument:
         }
 
 
-def segment_document(document: Document, engine_name: str = "") -> list[Segment]:
-    """Cut every block into sentences and hide from the engine what must pass through."""
+def segment_document(
+    document: Document, engine_name: str = "", lexicon: Lexicon | None = None
+) -> list[Segment]:
+    """Cut every block into sentences and hide from the engine what must pass through.
+
+    With a ``lexicon``, engines in :data:`_NAMES_IN_ENGLISH` see each name it is sure of in its
+    canonical English instead of the Arabic (see :func:`name_spans`).
+    """
     kinds = _MASKED_KINDS.get(engine_name, _DEFAULT_MASKED)
+    names = lexicon is not None and engine_name in _NAMES_IN_ENGLISH
     segments: list[Segment] = []
     for block in document.blocks:
         for segment in segment_block(block):
-            masked, spans = mask(segment.source, segment.spans, kinds=kinds)
+            spans = segment.spans
+            if names:
+                spans = _merge_spans(spans, name_spans(segment.source, lexicon))  # type: ignore[arg-type]
+            masked, spans = mask(segment.source, spans, kinds=kinds | {"name"})
             segments.append(replace(segment, spans=spans, masked=masked))
     return segments
+
+
+def name_spans(text: str, lexicon: Lexicon) -> list[ProtectedSpan]:
+    """The names in ``text`` the lexicon is sure of, as spans to give the engine in English.
+
+    Sentence models (Marian, NLLB) copy Latin-script words through far more reliably than they
+    transliterate a name they barely saw in training, and unlike a placeholder the English name
+    keeps the sentence readable to them. The clitics stay Arabic (و، ب، ال …) so the grammar
+    around the name is intact. Nisba adjectives and ambiguous spellings are left to the model.
+    """
+    spans: list[ProtectedSpan] = []
+    for match in lexicon.find(text):
+        if lexicon.certain(match) and match.entity.english:
+            surface = text[match.start : match.end]
+            spans.append(
+                ProtectedSpan(match.start, match.end, surface, "name", target=match.entity.english)
+            )
+    return spans
+
+
+def _merge_spans(
+    spans: Sequence[ProtectedSpan], extra: Sequence[ProtectedSpan]
+) -> tuple[ProtectedSpan, ...]:
+    """``spans`` plus those of ``extra`` that overlap none of them (the first set wins)."""
+    taken = [(s.start, s.end) for s in spans]
+    kept = [e for e in extra if all(e.end <= a or e.start >= b for a, b in taken)]
+    return tuple(sorted((*spans, *kept), key=lambda span: span.start))
 
 
 def translate_document(
@@ -89,30 +134,59 @@ def translate_document(
     *,
     context: TranslationContext | None = None,
     on_progress: Callable[[int], None] | None = None,
+    glossary: Glossary | None = None,
+    memory: TranslationMemory | None = None,
 ) -> TranslatedDocument:
-    """Translate ``document`` with ``engine`` and render the English in the document's shape."""
-    segments = segment_document(document, engine.name)
+    """Translate ``document`` with ``engine`` and render the English in the document's shape.
+
+    ``glossary`` entries win over the built-in lexicon everywhere names are handled (engine
+    hints, names given in English, checks, repair). With a ``memory``, a segment it already
+    holds for this model and glossary version is taken from it and never reaches the engine;
+    what the engine makes is stored back.
+    """
+    lexicon = _lexicon(glossary)
+    segments = segment_document(document, engine.name, lexicon)
     warnings: list[str] = []
     todo = [s for s in segments if has_arabic(s.source)]
     if segments and not todo:
         warnings.append("no Arabic text found; the input was passed through unchanged")
+    version = glossary.version if glossary is not None else ""
+    hits = memory.lookup_many([s.source for s in todo], engine.model_id, version) if memory else {}
+    fresh = [s for s in todo if s.source not in hits]
     if on_progress is not None:
-        on_progress(len(segments) - len(todo))
+        on_progress(len(segments) - len(fresh))
     base = context or TranslationContext()
     ctx = replace(base, on_progress=on_progress) if on_progress is not None else base
-    lexicon = _builtin_lexicon() if todo else None
-    if lexicon is not None and engine.name in _HINTED_ENGINES:
-        ctx = replace(ctx, hints=tuple(dict.fromkeys((*ctx.hints, *_lexicon_hints(todo, lexicon)))))
-    hypotheses = dict(zip((s.id for s in todo), engine.translate(todo, ctx), strict=True))
+    if fresh and engine.name in _HINTED_ENGINES:
+        ctx = replace(ctx, hints=tuple(dict.fromkeys((*ctx.hints, *_hints(fresh, lexicon)))))
+    started = time.perf_counter()
+    hypotheses = dict(zip((s.id for s in fresh), engine.translate(fresh, ctx), strict=True))
+    engine_seconds = time.perf_counter() - started if fresh else 0.0
+    terms = glossary.as_mapping() if glossary is not None else None
     translations = [
-        _finish(segment, hypotheses.get(segment.id), engine, lexicon) for segment in segments
+        hit_translation(segment, hits[segment.source])
+        if segment.source in hits
+        else _finish(segment, hypotheses.get(segment.id), engine, lexicon, terms)
+        for segment in segments
     ]
+    if memory is not None and fresh:
+        memory.store_translations([t for t in translations if t.segment_id in hypotheses], version)
     output = render_document(document, _block_targets(document, segments, translations))
-    return TranslatedDocument(document, tuple(translations), output, tuple(warnings))
+    meta = {
+        "cache_hits": sum(1 for s in todo if s.source in hits),
+        "engine_segments": len(fresh),
+        "engine_seconds": engine_seconds,
+        "glossary_version": version,
+    }
+    return TranslatedDocument(document, tuple(translations), output, tuple(warnings), meta)
 
 
 def _finish(
-    segment: Segment, hyp: Hypothesis | None, engine: Engine, lexicon: Lexicon | None
+    segment: Segment,
+    hyp: Hypothesis | None,
+    engine: Engine,
+    lexicon: Lexicon,
+    glossary: Mapping[str, str] | None,
 ) -> Translation:
     """restore → post-edit → repair → check, for one segment."""
     if hyp is None:  # nothing to translate: passed through as it is
@@ -126,22 +200,25 @@ def _finish(
     if dropped:  # numbers, handles, hashtags the engine lost: appended, never silently gone
         target = " ".join([target.rstrip(), *(f"({span.text})" for span in dropped)]).strip()
     target = postedit_english(target)
-    target, _repairs = repair(segment.source, target, lexicon=lexicon)
+    target, _repairs = repair(segment.source, target, lexicon=lexicon, glossary=glossary)
     flags = list(hyp.flags)
     if missing or dropped:
         flags.append("protected_span_missing")
     # Protected numbers stay visible to the number checks; other kept spans (an Arabic
     # #hashtag put back on purpose) are no untranslated Arabic.
-    kept = [span.text for span in segment.spans if span.kind != "number"]
-    flags += flag_codes(segment.source, target, lexicon=lexicon, kept=kept, score=hyp.score)
+    # Names given in English are checked like any other name, not excused as kept text.
+    kept = [span.text for span in segment.spans if span.kind not in ("number", "name")]
+    flags += flag_codes(
+        segment.source, target, lexicon=lexicon, glossary=glossary, kept=kept, score=hyp.score
+    )
     return Translation(
         segment.id, segment.source, target, engine.name, engine.model_id,
         hyp.score, tuple(dict.fromkeys(flags)), segment.start, segment.end, segment.block_id,
     )  # fmt: skip
 
 
-def _lexicon_hints(segments: Sequence[Segment], lexicon: Lexicon) -> list[tuple[str, str]]:
-    """(Arabic as written, canonical English) for every certain lexicon entity in the text."""
+def _hints(segments: Sequence[Segment], lexicon: Lexicon) -> list[tuple[str, str]]:
+    """(Arabic as written, English) for the names the lexicon is sure of in the text."""
     return [
         (match.surface, match.entity.english)
         for segment in segments
@@ -154,6 +231,12 @@ def _lexicon_hints(segments: Sequence[Segment], lexicon: Lexicon) -> list[tuple[
 def _builtin_lexicon() -> Lexicon:
     """The news lexicon, loaded once per process (about half a second)."""
     return Lexicon.load_builtin()
+
+
+def _lexicon(glossary: Glossary | None) -> Lexicon:
+    """The built-in lexicon, overlaid with the request's glossary when there is one."""
+    lexicon = _builtin_lexicon()
+    return lexicon.with_glossary(glossary) if glossary is not None and glossary else lexicon
 
 
 def _block_targets(

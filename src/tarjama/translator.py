@@ -9,14 +9,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tarjama.document import Document
 from tarjama.engines.base import Engine, TranslationContext, open_engine
 from tarjama.errors import InputError
 from tarjama.formats import decode_bytes, read_document
+from tarjama.memory import TranslationMemory, open_memory
 from tarjama.pipeline import TranslatedDocument, translate_document
 from tarjama.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from tarjama.terms import Glossary
 
 __all__ = ["DEFAULT_MAX_INPUT_BYTES", "Translator", "load_document"]
 
@@ -38,6 +42,18 @@ def _check_size(size: int, limit: int, label: str) -> None:
             "split it into smaller files (a directory is translated file by file) "
             "or raise TARJAMA_MAX_INPUT_BYTES"
         )
+
+
+def _open_memory(
+    memory: TranslationMemory | str | Path | bool, settings: Settings
+) -> TranslationMemory | None:
+    if memory is False:
+        return None
+    if memory is True:
+        return open_memory(settings.memory_path)
+    if isinstance(memory, (str, Path)):
+        return open_memory(memory)
+    return memory
 
 
 def load_document(
@@ -85,7 +101,11 @@ class Translator:
         threads: int | None = None,
         settings: Settings | None = None,
         max_input_bytes: int | None = None,
+        memory: TranslationMemory | str | Path | bool = False,
     ) -> None:
+        """``memory``: ``True`` for the configured translation memory (``$TARJAMA_HOME/
+        memory.sqlite``), a path or an open :class:`TranslationMemory`; off by default, so a
+        library call translates afresh unless the caller opts into reuse."""
         self.settings = settings or get_settings()
         self.model = model or self.settings.model
         self._engine = engine
@@ -97,6 +117,8 @@ class Translator:
             self._options["threads"] = threads
         self.max_input_bytes = _input_limit(self.settings, max_input_bytes)
         self._lock = threading.Lock()
+        self._owns_memory = memory is True or isinstance(memory, (str, Path))
+        self.memory: TranslationMemory | None = _open_memory(memory, self.settings)
 
     @property
     def engine(self) -> Engine:
@@ -120,11 +142,13 @@ class Translator:
 
         return open_model(self.model, settings=self.settings, **self._options)
 
-    def translate(self, text: str, *, format: str = "text") -> str:
+    def translate(
+        self, text: str, *, format: str = "text", glossary: Glossary | None = None
+    ) -> str:
         """Translate a string and return the English in the same shape."""
         _check_size(len(text.encode("utf-8")), self.max_input_bytes, "text")
         document = read_document(text, format)
-        return translate_document(document, self.engine).output
+        return self.translate_document(document, glossary=glossary).output
 
     def translate_document(
         self,
@@ -134,20 +158,34 @@ class Translator:
         fields: Sequence[str] = (),
         context: TranslationContext | None = None,
         on_progress: Callable[[int], None] | None = None,
+        glossary: Glossary | None = None,
     ) -> TranslatedDocument:
-        """Translate a document (a path, bytes or a parsed Document) with per-segment results."""
+        """Translate a document (a path, bytes or a parsed Document) with per-segment results.
+
+        ``glossary`` (per request or per document) wins over the built-in lexicon.
+        """
         document = (
             source
             if isinstance(source, Document)
             else load_document(source, format=format, fields=fields, max_bytes=self.max_input_bytes)
         )
-        return translate_document(document, self.engine, context=context, on_progress=on_progress)
+        return translate_document(
+            document,
+            self.engine,
+            context=context,
+            on_progress=on_progress,
+            glossary=glossary,
+            memory=self.memory,
+        )
 
     def close(self) -> None:
         with self._lock:
             if self._engine is not None:
                 self._engine.close()
                 self._engine = None
+            if self.memory is not None and self._owns_memory:
+                self.memory.close()
+                self.memory = None
 
     def __enter__(self) -> Translator:
         return self

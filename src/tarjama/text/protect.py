@@ -104,8 +104,10 @@ def mask(
 
     ``style`` is a ``str.format`` pattern (default ``⟨{}⟩``, numbered from 0 in text order).
     Returns the masked text and all spans, sorted, with ``placeholder`` set on the masked ones
-    and ``""`` on the others; offsets still point into ``text``. Raises ``ValueError`` when a
-    span is not found at its offsets (spans of another text) or masked spans overlap.
+    and ``""`` on the others; offsets still point into ``text``. A span with a ``target`` (a
+    name given in its English form) is replaced by that English instead of a placeholder: there
+    is nothing to restore afterwards, only to check. Raises ``ValueError`` when a span is not
+    found at its offsets (spans of another text) or masked spans overlap.
     """
     parts: list[str] = []
     result: list[ProtectedSpan] = []
@@ -119,6 +121,11 @@ def mask(
             continue
         if span.start < cursor:
             raise ValueError(f"span {span.text!r} overlaps the span before it")
+        if span.target:
+            parts += [text[cursor : span.start], span.target]
+            cursor = span.end
+            result.append(replace(span, placeholder=""))
+            continue
         placeholder = style.format(number)
         number += 1
         parts += [text[cursor : span.start], placeholder]

@@ -1,0 +1,70 @@
+"""Names on the sentence-model path: given to the engine in their canonical English.
+
+The engine here stands in for a sentence model that copies Latin-script words through (what
+Marian and NLLB do with names in Latin script); it lets the test see exactly what the engine
+was given and what the pipeline made of its answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from tarjama import Hypothesis, Segment, TranslationContext, Translator
+from tarjama.pipeline import name_spans, segment_document
+from tarjama.terms import Lexicon
+from tarjama.translator import load_document
+
+KALLAS = "وقالت مسؤولة السياسة الخارجية في الاتحاد الأوروبي كايا كالاس إن التكتل سيساهم."
+
+
+class CopiesLatin:
+    """A sentence model that keeps only the Latin-script words it was given."""
+
+    name: ClassVar[str] = "ctranslate2"
+    model_id = "copies-latin"
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def translate(
+        self, segments: Sequence[Segment], context: TranslationContext | None = None
+    ) -> list[Hypothesis]:
+        self.seen += [s.engine_text for s in segments]
+        return [Hypothesis(" ".join(re.findall(r"[A-Za-z]+", s.engine_text))) for s in segments]
+
+    def close(self) -> None:
+        pass
+
+
+def test_the_names_the_lexicon_is_sure_of_become_spans_with_their_english() -> None:
+    spans = name_spans(KALLAS, Lexicon.load_builtin())
+    by_text = {span.text: span.target for span in spans}
+    assert by_text["كايا كالاس"] == "Kaja Kallas"
+    assert by_text["الاتحاد الأوروبي"] == "European Union"
+    assert all(KALLAS[s.start : s.end] == s.text and s.kind == "name" for s in spans)
+
+
+def test_a_sentence_model_is_given_the_names_in_english(shared_dir: Path) -> None:
+    document = load_document(shared_dir / "examples" / "article-01.ar.txt")
+    lexicon = Lexicon.load_builtin()
+    segments = segment_document(document, "ctranslate2", lexicon)
+    engine_text = " ".join(s.engine_text for s in segments)
+    for english in ("Kaja Kallas", "Volodymyr Zelensky", "Jonas Gahr Støre", "NATO"):
+        assert english in engine_text
+    assert "كالاس" not in engine_text
+    # chat models keep the Arabic (they are told the names in their prompt instead)
+    chat = " ".join(s.engine_text for s in segment_document(document, "llama", lexicon))
+    assert "كايا كالاس" in chat and "Kaja Kallas" not in chat
+
+
+def test_names_given_in_english_reach_the_output_and_raise_no_flag() -> None:
+    engine = CopiesLatin()
+    result = Translator(engine=engine).translate_document(KALLAS.encode("utf-8"))
+    (translation,) = result.translations
+    assert "Kaja Kallas" in engine.seen[0] and "European Union" in engine.seen[0]
+    assert "Kaja Kallas" in translation.target
+    wrong = {"lexicon_violation", "invented_entity", "untranslated_arabic"}
+    assert not wrong & set(translation.flags)
