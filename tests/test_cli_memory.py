@@ -51,3 +51,68 @@ def test_an_unknown_origin_is_a_configuration_error(tmp_path: Path) -> None:
                   home=tmp_path / "home")  # fmt: skip
     assert run.code == 5
     assert "--origin" in one_error_line(run)
+
+
+XLIFF = "{urn:oasis:names:tc:xliff:document:2.0}"
+
+
+def _engines(run_out: str) -> set[str]:
+    return {s["engine"] for s in json.loads(run_out)["segments"] if s["engine"] != "passthrough"}
+
+
+def test_translate_reuses_the_memory_unless_told_not_to(
+    tiny_marian_ct2: Path, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    source = tmp_path / "news.txt"
+    source.write_text(
+        "قال الرئيس إن المحادثات ستستأنف غداً في العاصمة.\n\nوأعلنت الحكومة عن خطة جديدة.\n",
+        encoding="utf-8",
+    )
+    model = str(tiny_marian_ct2)
+    first = tarjama("translate", "--json", "-m", model, source, home=home)
+    assert first.code == 0, first.err
+    assert _engines(first.out) == {"ctranslate2"}
+    assert (home / "memory.sqlite").is_file()
+
+    second = tarjama("translate", "--json", "-m", model, source, home=home)
+    assert second.code == 0, second.err
+    assert _engines(second.out) == {"memory"}
+    assert json.loads(second.out)["output"] == json.loads(first.out)["output"]
+
+    fresh = tarjama("translate", "--json", "--no-memory", "-m", model, source, home=home)
+    assert _engines(fresh.out) == {"ctranslate2"}
+    other_beam = tarjama("translate", "--json", "--beam", "1", "-m", model, source, home=home)
+    assert _engines(other_beam.out) == {"ctranslate2"}  # other decoding, other entries
+
+
+def test_xliff_export_post_edit_and_import_back(tiny_marian_ct2: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    source = tmp_path / "news.txt"
+    sentence = "قالت مسؤولة السياسة الخارجية في الاتحاد الأوروبي كايا كالاس إن التكتل سيساهم."
+    source.write_text(sentence + "\n\nوأعلنت الحكومة عن خطة جديدة.\n", encoding="utf-8")
+    xliff = tmp_path / "news.xlf"
+    model = str(tiny_marian_ct2)
+    run = tarjama("translate", "-m", model, "--xliff", xliff, source, home=home)
+    assert run.code == 0, run.err
+
+    tree = ET.parse(xliff)
+    assert tree.getroot().get("version") == "2.0"
+    segments = list(tree.iter(f"{XLIFF}segment"))
+    assert [s.find(f"{XLIFF}source").text for s in segments] == [
+        sentence,
+        "وأعلنت الحكومة عن خطة جديدة.",
+    ]
+    edited = "EU foreign policy chief Kaja Kallas said the bloc would contribute."
+    segments[0].find(f"{XLIFF}target").text = edited  # the post-editor's correction
+    tree.write(xliff, encoding="utf-8", xml_declaration=True)
+
+    imported = tarjama("memory", "import", xliff, home=home)
+    assert imported.code == 0, imported.err
+    assert "stored 1" in imported.err
+
+    again = tarjama("translate", "--json", "-m", model, source, home=home)
+    first = json.loads(again.out)["segments"][0]
+    assert first["engine"] == "memory" and first["model"] == "human"
+    assert first["target"] == edited
+    assert edited in json.loads(again.out)["output"]

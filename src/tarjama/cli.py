@@ -46,6 +46,8 @@ from tarjama.errors import (
 )
 
 if TYPE_CHECKING:
+    from tarjama.pipeline import TranslatedDocument
+    from tarjama.terms import Glossary
     from tarjama.translator import Translator
 
 __all__ = ["app", "main"]
@@ -131,6 +133,32 @@ def translate(
         bool, typer.Option("--json", help="Per-segment JSON: source, target, offsets, score.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    glossary: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--glossary",
+            "-g",
+            help="Glossary (TSV, CSV or TBX) that wins over the built-in lexicon; repeatable, "
+            "later files win.",
+        ),
+    ] = None,
+    memory: Annotated[
+        bool,
+        typer.Option(
+            "--memory/--no-memory",
+            help="Reuse and keep translations in the translation memory "
+            "($TARJAMA_HOME/memory.sqlite): an exact hit skips the model.",
+        ),
+    ] = True,
+    xliff: Annotated[
+        Path | None,
+        typer.Option(
+            "--xliff",
+            help="Also write the source and English as XLIFF 2.0 for post-editing (a file, "
+            "or a directory for several inputs); import the corrected file with "
+            "'tarjama memory import'.",
+        ),
+    ] = None,
 ) -> None:
     """Translate Arabic news into English, keeping the document's shape."""
     from tarjama.translator import Translator
@@ -139,13 +167,17 @@ def translate(
         raise typer.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
     with user_errors():
         jobs = _plan(inputs or [], output, as_json)
+        terms = _read_glossaries(glossary or [])
         failed: list[int] = []
-        with Translator(model, beam=beam, threads=threads) as translator:
+        with Translator(model, beam=beam, threads=threads, memory=memory) as translator:
             for source, destination in jobs:
                 try:
-                    _translate_one(
-                        translator, source, destination, format, field or [], as_json, quiet
-                    )
+                    result = _translate_one(
+                        translator, source, destination, format, field or [], as_json, quiet,
+                        terms,
+                    )  # fmt: skip
+                    if xliff is not None:
+                        _write_xliff(result, _xliff_path(xliff, source, len(jobs)))
                 except (InputError, ConfigurationError) as exc:
                     if len(jobs) == 1:
                         raise
@@ -216,6 +248,34 @@ def _check_destinations(jobs: list[tuple[Path | None, Path | None]]) -> None:
         seen[where] = source
 
 
+def _read_glossaries(paths: list[Path]) -> Glossary | None:
+    """The glossary files merged in order (a later file's entry wins), or None."""
+    if not paths:
+        return None
+    from tarjama.terms import Glossary
+
+    glossaries = [Glossary.read(path) for path in paths]
+    return glossaries[0].merged(*glossaries[1:])
+
+
+def _xliff_path(xliff: Path, source: Path | None, jobs: int) -> Path:
+    """``--xliff FILE`` for one input; ``--xliff DIR`` holds ``NAME.xlf`` for each of several."""
+    if jobs == 1 and not xliff.is_dir():
+        return xliff
+    return xliff / f"{source.name if source else 'stdin'}.xlf"
+
+
+def _write_xliff(result: TranslatedDocument, path: Path) -> None:
+    from tarjama.memory import export_xliff
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(export_xliff(result), encoding="utf-8")
+    except OSError as exc:
+        say("error", f"cannot write {path}: {exc.strerror or exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
 def _translate_one(
     translator: Translator,
     source: Path | None,
@@ -224,7 +284,8 @@ def _translate_one(
     fields: list[str],
     as_json: bool,
     quiet: bool,
-) -> None:
+    glossary: Glossary | None = None,
+) -> TranslatedDocument:
     from tarjama.pipeline import segment_document
     from tarjama.translator import load_document
 
@@ -245,7 +306,7 @@ def _translate_one(
     with _progress(disable=not show) as progress:
         task = progress.add_task(label, total=total)
         result = translator.translate_document(
-            document, on_progress=lambda n: progress.advance(task, n)
+            document, on_progress=lambda n: progress.advance(task, n), glossary=glossary
         )
     for warning in result.warnings:
         say("warning", f"{label}: {warning}")
@@ -257,13 +318,14 @@ def _translate_one(
     data = text.encode("utf-8")  # always UTF-8, whatever the locale says
     if destination is None:
         _write_stdout(data)
-        return
+        return result
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(data)
     except OSError as exc:
         say("error", f"cannot write {destination}: {exc.strerror or exc}")
         raise typer.Exit(EXIT_USAGE) from None
+    return result
 
 
 def _write_stdout(data: bytes) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from tarjama.checks import flag_codes, repair
 from tarjama.document import Document, ProtectedSpan, Segment, Translation
-from tarjama.engines.base import Engine, Hypothesis, TranslationContext
+from tarjama.engines.base import Engine, Hypothesis, TranslationContext, memory_model
 from tarjama.formats import render_document
 from tarjama.memory import hit_translation
 from tarjama.terms import Lexicon
@@ -151,7 +151,8 @@ def translate_document(
     if segments and not todo:
         warnings.append("no Arabic text found; the input was passed through unchanged")
     version = glossary.version if glossary is not None else ""
-    hits = memory.lookup_many([s.source for s in todo], engine.model_id, version) if memory else {}
+    who = memory_model(engine)
+    hits = memory.lookup_many([s.source for s in todo], who, version) if memory else {}
     fresh = [s for s in todo if s.source not in hits]
     if on_progress is not None:
         on_progress(len(segments) - len(fresh))
@@ -170,7 +171,8 @@ def translate_document(
         for segment in segments
     ]
     if memory is not None and fresh:
-        memory.store_translations([t for t in translations if t.segment_id in hypotheses], version)
+        made = [replace(t, model=who) for t in translations if t.segment_id in hypotheses]
+        memory.store_translations(made, version)
     output = render_document(document, _block_targets(document, segments, translations))
     meta = {
         "cache_hits": sum(1 for s in todo if s.source in hits),

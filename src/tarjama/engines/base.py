@@ -22,6 +22,7 @@ __all__ = [
     "Hypothesis",
     "TranslationContext",
     "engine_names",
+    "memory_model",
     "open_engine",
     "register_engine",
 ]
@@ -73,6 +74,13 @@ class Engine(Protocol):
     def close(self) -> None:
         """Release the model."""
         ...
+
+
+def memory_model(engine: Engine) -> str:
+    """Whose output a translation-memory entry is: the model id, plus any decoding option that
+    changes the English (an engine says so in an optional ``memory_model`` attribute), so a
+    beam-4 run never serves a greedy one's output."""
+    return str(getattr(engine, "memory_model", "") or engine.model_id)
 
 
 _REGISTRY: dict[str, str] = {

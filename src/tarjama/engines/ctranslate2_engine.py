@@ -114,6 +114,7 @@ class CTranslate2Engine:
         self._target_prefix = [str(t) for t in manifest.get("target_prefix", target_prefix)]
         self.model_id: str = path.name
         self.beam_size = beam_size
+        self.memory_model = f"{path.name} beam={beam_size}"
         self.max_batch_tokens = max(1, max_batch_tokens)
         self.max_decoding_length = max_decoding_length
         self.max_input_length = max_input_length
