@@ -116,3 +116,30 @@ def test_xliff_export_post_edit_and_import_back(tiny_marian_ct2: Path, tmp_path:
     assert first["engine"] == "memory" and first["model"] == "human"
     assert first["target"] == edited
     assert edited in json.loads(again.out)["output"]
+
+
+def test_translate_with_glossary_files(tiny_marian_ct2: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    source = tmp_path / "news.txt"
+    source.write_text(
+        "قالت مسؤولة السياسة الخارجية كايا كالاس إن التكتل سيساهم.\n", encoding="utf-8"
+    )
+    desk = tmp_path / "desk.tsv"
+    desk.write_text("arabic\tenglish\nكايا كالاس\tHigh Representative Kallas\n", encoding="utf-8")
+    later = tmp_path / "later.csv"
+    later.write_text(
+        'arabic,english\nكايا كالاس,"Kallas, the EU\'s top diplomat"\n', encoding="utf-8"
+    )
+    model = str(tiny_marian_ct2)
+
+    run = tarjama("translate", "--json", "-m", model, "-g", desk, "-g", later, source, home=home)
+    assert run.code == 0, run.err
+    segment = json.loads(run.out)["segments"][0]
+    assert segment["engine"] == "ctranslate2"
+    assert "glossary_violation" in segment["flags"] or "Kallas, the EU's" in segment["target"]
+
+    broken = tmp_path / "broken.tsv"
+    broken.write_text("كايا كالاس\n", encoding="utf-8")
+    bad = tarjama("translate", "-m", model, "--glossary", broken, source, home=home)
+    assert bad.code == 3
+    assert "broken.tsv" in one_error_line(bad)

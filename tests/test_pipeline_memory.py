@@ -72,3 +72,21 @@ def test_without_a_memory_nothing_is_stored_and_every_segment_reaches_the_engine
         result = translator.translate_document(article, format="text")
         assert result.meta["cache_hits"] == 0
         assert result.meta["engine_segments"] > 0
+
+
+def test_a_changed_glossary_is_a_memory_miss(
+    tiny_marian_ct2: Path, tmp_path: Path, article: bytes
+) -> None:
+    from tarjama.terms import Glossary
+
+    first = Glossary.from_pairs([("الراغبين", "the Willing")])
+    changed = Glossary.from_pairs([("الراغبين", "the willing")])
+    path = tmp_path / "memory.sqlite"
+    with Translator(model=str(tiny_marian_ct2), beam=1, memory=path) as translator:
+        translator.translate_document(article, format="text", glossary=first)
+        same = translator.translate_document(article, format="text", glossary=first)
+        other = translator.translate_document(article, format="text", glossary=changed)
+        none = translator.translate_document(article, format="text")
+    assert same.meta["engine_segments"] == 0 and same.meta["cache_hits"] > 0
+    assert other.meta["cache_hits"] == 0 and other.meta["engine_segments"] > 0
+    assert none.meta["cache_hits"] == 0

@@ -68,3 +68,49 @@ def test_names_given_in_english_reach_the_output_and_raise_no_flag() -> None:
     assert "Kaja Kallas" in translation.target
     wrong = {"lexicon_violation", "invented_entity", "untranslated_arabic"}
     assert not wrong & set(translation.flags)
+
+
+def test_a_glossary_wins_over_the_lexicon_for_sentence_models() -> None:
+    from tarjama.terms import Glossary
+
+    glossary = Glossary.from_pairs([("كايا كالاس", "High Representative Kallas")])
+    engine = CopiesLatin()
+    result = Translator(engine=engine).translate_document(KALLAS.encode("utf-8"), glossary=glossary)
+    (translation,) = result.translations
+    assert "High Representative Kallas" in engine.seen[0]
+    assert "Kaja Kallas" not in engine.seen[0]
+    assert "High Representative Kallas" in translation.target
+    assert "glossary_violation" not in translation.flags
+    assert result.meta["glossary_version"] == glossary.version
+
+
+class Answers:
+    """A model that answers every sentence with one fixed English sentence."""
+
+    name: ClassVar[str] = "llama"
+    model_id = "answers"
+
+    def __init__(self, english: str) -> None:
+        self.english = english
+        self.hints: tuple[tuple[str, str], ...] = ()
+
+    def translate(
+        self, segments: Sequence[Segment], context: TranslationContext | None = None
+    ) -> list[Hypothesis]:
+        self.hints = context.hints if context is not None else ()
+        return [Hypothesis(self.english) for _ in segments]
+
+    def close(self) -> None:
+        pass
+
+
+def test_chat_models_are_told_the_glossary_and_a_term_they_ignore_is_flagged() -> None:
+    from tarjama.terms import Glossary
+
+    glossary = Glossary.from_pairs([("التكتل", "the bloc")])
+    engine = Answers("EU foreign policy chief Kaja Kallas said the group would contribute.")
+    result = Translator(engine=engine).translate_document(KALLAS.encode("utf-8"), glossary=glossary)
+    (translation,) = result.translations
+    assert ("التكتل", "the bloc") in engine.hints
+    assert ("كايا كالاس", "Kaja Kallas") in engine.hints
+    assert "glossary_violation" in translation.flags

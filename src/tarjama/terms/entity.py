@@ -29,6 +29,7 @@ ENTITY_TYPES = frozenset(
         "agreement",
         "event",
         "nisba",
+        "term",  # a user glossary's own entry (see terms.glossary)
     }
 )
 

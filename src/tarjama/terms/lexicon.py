@@ -10,6 +10,9 @@ the country or the US state; عمان: Oman or Amman; الأسد: the Assads or 
 use, a default. A match on such a spelling carries ``ambiguous=True`` and the other candidates;
 without a default it is not reported at all (but still stops a shorter name matching inside
 it). Loading refuses a spelling claimed by two entries and not declared ambiguous.
+
+A user glossary outranks all of this: :meth:`Lexicon.with_glossary` lays its terms over the
+index, so a spelling the glossary lists means the glossary's entry, ambiguous or not.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from tarjama.terms.entity import Entity, EntityMatch
+from tarjama.terms.glossary import Glossary
 from tarjama.terms.keys import nisba_forms, tokenize
 from tarjama.terms.match import Key, Resolution, TermIndex, form_keys
 from tarjama.terms.store import (
@@ -30,6 +34,7 @@ from tarjama.terms.store import (
     parse_ambiguities,
     parse_entities,
     read_files,
+    slug,
 )
 
 __all__ = [
@@ -48,7 +53,8 @@ class Lexicon:
                 raise LexiconError(f"duplicate id {entity.id!r} ({entity.source})")
             self._by_id[entity.id] = entity
         self.ambiguities: tuple[Ambiguity, ...] = tuple(ambiguities)
-        self._index = TermIndex(self._resolve())
+        self._resolutions = self._resolve()
+        self._index = TermIndex(self._resolutions)
 
     def _resolve(self) -> dict[Key, Resolution]:
         """Key → entry, refusing spellings shared by two entries unless declared ambiguous."""
@@ -108,6 +114,56 @@ class Lexicon:
         """A lexicon from TSV files in the built-in format (for tests and user lexicons)."""
         entities, ambiguities = read_files(paths)
         return cls(entities, ambiguities)
+
+    def with_glossary(self, glossary: Glossary) -> Lexicon:
+        """A new lexicon in which every glossary term is an entry and wins over built-in ones.
+
+        Each term becomes an entity (``source="glossary"``, attached pronouns allowed, as for
+        common nouns) claiming its spellings; where a spelling was a built-in entry's, the
+        glossary entity takes that entry's type and role and points at it through ``related``
+        (glossary «ترامب → President Trump» replaces Donald Trump for «ترامب», while «دونالد
+        ترامب» stays Donald Trump: the longest spelling still wins). Later terms win over
+        earlier ones that fold to the same key. The built-in index is copied, not rebuilt, so
+        this is cheap enough per request, and ``self`` is left untouched: one request's glossary
+        never reaches another's.
+        """
+        if not glossary.entries:
+            return self
+        by_id = dict(self._by_id)
+        resolutions = dict(self._resolutions)
+        for entry in glossary.entries:
+            keys = form_keys(entry.arabic)
+            replaced = [
+                resolution.entity
+                for key in sorted(keys)
+                if (resolution := self._resolutions.get(key)) and resolution.entity is not None
+            ]
+            base = replaced[0] if replaced else None
+            entity_id = stem = f"glossary:{slug(entry.english) or 'term'}"
+            number = 1
+            while entity_id in by_id:
+                number += 1
+                entity_id = f"{stem}-{number}"
+            entity = Entity(
+                id=entity_id,
+                english=entry.english,
+                type=base.type if base else "term",
+                arabic=(entry.arabic,),
+                kind=base.kind if base else "",
+                role=base.role if base else "",
+                related=base.id if base else "",
+                source="glossary",
+                suffixes=True,
+            )
+            by_id[entity_id] = entity
+            for key in keys:
+                resolutions[key] = Resolution(entity)
+        lexicon = Lexicon.__new__(Lexicon)
+        lexicon._by_id = by_id
+        lexicon.ambiguities = self.ambiguities
+        lexicon._resolutions = resolutions
+        lexicon._index = TermIndex(resolutions)
+        return lexicon
 
     def __len__(self) -> int:
         return len(self._by_id)
