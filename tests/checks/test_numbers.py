@@ -94,3 +94,71 @@ def test_number_words_are_read_on_both_sides() -> None:
     assert {Decimal(48), Decimal(21), Decimal(2_000_000)} <= english_number_words(
         "four dozen, twenty-first, two million"
     )
+
+
+# --- Arabic separators, percent, ranges, words and halves (issue 4) ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("خزان يستوعب ٢٫٣ مليون جالون", "a tank holding 2.3 million gallons"),  # FLORES 100
+        ("نسبة ٣٫٥٪", "a rate of 3.5%"),
+        ("ارتفع إلى ١٬٥٠٠ شخص", "rose to 1,500 people"),
+        ("بنسبة ٢٥٪", "by 25%"),
+        ("بنسبة ٢٥٪", "by 25 percent"),
+        ("بنسبة ٢٥٪", "by twenty-five percent"),
+        ("بين ١٠–١٥ قتيلا", "between 10 and 15 dead"),
+        ("بين 10-15 قتيلا", "10–15 dead"),
+        ("قتل ٣ أشخاص", "three people were killed"),
+        ("يبلغ عدد سكانها 1,500,000 نسمة", "a population of 1.5 million"),
+        ("يبلغ عدد سكانها 1,500,000 نسمة", "a population of one and a half million"),
+        ("يبلغ عدد سكانها مليون ونصف نسمة", "a population of 1.5 million"),
+        ("يبلغ عدد سكانها مليون ونصف نسمة", "a population of 1,500,000"),
+        ("ثلاثة ملايين ونصف لاجئ", "3.5 million refugees"),
+        ("مليونين ونصف دولار", "2.5 million dollars"),
+        ("مليون و500 ألف دولار", "1.5 million dollars"),
+        ("مليون وخمسمئة ألف دولار", "$1,500,000"),
+        ("نصف مليون لاجئ", "half a million refugees"),
+        ("نصف مليون لاجئ", "500,000 refugees"),
+    ],
+)
+def test_arabic_separators_percent_ranges_and_halves_agree(source: str, target: str) -> None:
+    assert _flags(source, target) == {}
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "missing", "changed"),
+    [
+        ("نسبة ٣٫٥٪", "a rate of 35%", ("3.5",), ("35",)),  # the decimal separator dropped
+        ("ارتفع إلى ١٬٥٠٠ شخص", "rose to 15,000 people", ("1,500",), ("15,000",)),
+        ("ارتفع إلى ١٬٥٠٠ شخص", "rose to 150 people", ("1,500",), ("150",)),
+        ("بنسبة ٢٥٪", "by 52%", ("25",), ("52",)),
+        ("بين ١٠–١٥ قتيلا", "between 10 and 50 dead", ("15",), ("50",)),
+        ("قتل ٣ أشخاص", "four people were killed", ("3",), None),  # a word: missing only
+        ("يبلغ عدد سكانها مليون ونصف نسمة", "a population of 2.5 million", None, ("2.5",)),
+        ("يبلغ عدد سكانها 1,500,000 نسمة", "a population of 15 million", ("1,500,000",), ("15",)),
+        ("مليون و500 ألف دولار", "2.5 million dollars", ("500",), ("2.5",)),
+    ],
+)
+def test_a_changed_decimal_thousands_percent_range_or_word_is_flagged(
+    source: str,
+    target: str,
+    missing: tuple[str, ...] | None,
+    changed: tuple[str, ...] | None,
+) -> None:
+    flags = _flags(source, target)
+    assert flags.get(NUMBER_MISSING) == missing
+    assert flags.get(NUMBER_CHANGED) == changed
+
+
+def test_halves_and_scale_chains_are_read_as_one_number() -> None:
+    assert Decimal(1_500_000) in arabic_number_words("مليون ونصف")
+    assert Decimal(1_500_000) in arabic_number_words("مليون وخمسمئة ألف")
+    assert Decimal(500_000) in arabic_number_words("نصف مليون")
+    assert Decimal(1_000_000_000) in arabic_number_words("ألف مليون")
+    assert Decimal(1_500_000) not in arabic_number_words("مليون وخمسة")
+    assert {Decimal("1.5"), Decimal(1_500_000)} <= english_number_words(
+        "one and a half hours, one and a half million"
+    )
+    assert Decimal(500_000) in english_number_words("half a million")

@@ -4,7 +4,7 @@ import importlib
 
 import tarjama.terms as terms
 
-MODULES = ["entity", "glossary", "keys", "lexicon", "match", "store"]
+MODULES = ["dates", "entity", "glossary", "keys", "lexicon", "match", "store"]
 
 
 def test_package_exports_exactly_the_public_names_of_its_modules() -> None:

@@ -3,9 +3,10 @@
 Pure functions over one segment's Arabic and English (no models, no I/O). The pipeline calls
 :func:`flag_codes` (or :func:`check_segment` for messages and evidence) after restoring and
 post-editing each segment, and may call :func:`repair` first to put right the names the
-lexicon can vouch for. Flags, in order:
+lexicon can vouch for, and the transliterated months and Hijri years the Arabic's dates vouch
+for. Flags, in order:
 
-``empty`` · ``untranslated_arabic`` · ``number_missing`` · ``number_changed`` ·
+``empty`` · ``untranslated_arabic`` · ``number_missing`` · ``number_changed`` · ``date_changed`` ·
 ``glossary_violation`` · ``lexicon_violation`` · ``invented_entity`` · ``repetition`` ·
 ``length_ratio`` · ``low_score``
 
@@ -17,7 +18,9 @@ would not see them. Imports nothing of tarjama but ``tarjama.text`` and ``tarjam
 
 from __future__ import annotations
 
+from tarjama.checks._dates import check_dates
 from tarjama.checks._flag import (
+    DATE_CHANGED,
     EMPTY,
     FLAG_CODES,
     GLOSSARY_VIOLATION,
@@ -42,6 +45,7 @@ from tarjama.checks._script import check_empty, check_untranslated, without_kept
 from tarjama.checks._segment import check_segment, flag_codes
 
 __all__ = [
+    "DATE_CHANGED",
     "EMPTY",
     "FLAG_CODES",
     "GLOSSARY_VIOLATION",
@@ -62,6 +66,7 @@ __all__ = [
     "NumberMention",
     "Repair",
     "arabic_number_words",
+    "check_dates",
     "check_empty",
     "check_length",
     "check_numbers",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "DATE_CHANGED",
     "EMPTY",
     "FLAG_CODES",
     "GLOSSARY_VIOLATION",
@@ -29,6 +30,7 @@ EMPTY = "empty"
 UNTRANSLATED_ARABIC = "untranslated_arabic"
 NUMBER_MISSING = "number_missing"
 NUMBER_CHANGED = "number_changed"
+DATE_CHANGED = "date_changed"
 LEXICON_VIOLATION = "lexicon_violation"
 GLOSSARY_VIOLATION = "glossary_violation"
 INVENTED_ENTITY = "invented_entity"
@@ -42,6 +44,7 @@ FLAG_CODES = (
     UNTRANSLATED_ARABIC,
     NUMBER_MISSING,
     NUMBER_CHANGED,
+    DATE_CHANGED,
     GLOSSARY_VIOLATION,
     LEXICON_VIOLATION,
     INVENTED_ENTITY,

@@ -80,11 +80,15 @@ _ENGLISH_WORD_RE = re.compile(r"[A-Za-z]+")
 
 
 def english_number_words(text: str) -> set[Value]:
-    """Values of the numbers ``text`` spells out: "three", "twenty-five", "two million", "fifth"."""
+    """Values of the numbers ``text`` spells out: "three", "twenty-five", "two million", "fifth".
+
+    Halves too: "one and a half" is 1.5, "one and a half million" 1,500,000 and "half a
+    million" 500,000 (an English writer's way with «مليون ونصف» and «نصف مليون»).
+    """
     values: set[Value] = set()
     words = [w.lower() for w in _ENGLISH_WORD_RE.findall(text)]
-    current: int | None = None
-    for word in words:
+    current: Value | None = None
+    for i, word in enumerate(words):
         if word in _ENGLISH_WORDS:
             number = _ENGLISH_WORDS[word]
             if current is not None and current >= 20 and current % 10 == 0 and number < 10:
@@ -92,17 +96,35 @@ def english_number_words(text: str) -> set[Value]:
             elif current is not None and current >= 100 and number < 100:
                 current += number  # one hundred twenty
             else:
-                current = number
+                current = _value(number)
             values.add(_value(current))
         elif word == "dozen" or (word in _ENGLISH_SCALES and word not in {"mn", "bn"}):
             factor = 12 if word == "dozen" else _ENGLISH_SCALES[word]
             current = (current or 1) * factor  # "a million" is one million, "four dozen" 48
             values.add(_value(current))
+        elif word == "half":
+            and_a = current is not None and words[i - 2 : i] == ["and", "a"]
+            current = current + _HALF if and_a and current is not None else _HALF
+            values.add(_value(current))
         elif word == "and" and current is not None and current >= 100:
             continue  # one hundred and twenty
+        elif word in {"and", "a"} and current is not None and _before_half(words, i):
+            continue  # one and a half; half a million
         else:
             current = None
     return values
+
+
+_HALF = Decimal("0.5")
+
+
+def _before_half(words: list[str], i: int) -> bool:
+    """Whether ``words[i]`` is the "and"/"a" of "and a half", or the "a" of "half a million"."""
+    if words[i] == "and":
+        return words[i + 1 : i + 3] == ["a", "half"]
+    if words[i - 1 : i] == ["half"]:
+        return words[i + 1 : i + 2] != [] and words[i + 1] in _ENGLISH_SCALES
+    return words[i - 1 : i] == ["and"] and words[i + 1 : i + 2] == ["half"]
 
 
 # --- Arabic number words ---------------------------------------------------------------------
@@ -228,39 +250,68 @@ def _arabic_word(key: str) -> tuple[str, Value] | None:
     return None
 
 
+def _unit_of(scale: Value) -> Value:
+    """The scale a fraction after ``scale`` is a fraction of: مليونين ونصف is 2.5 million."""
+    return Decimal(10) ** scale.adjusted()
+
+
 def arabic_number_words(text: str) -> set[Value]:
     """Values the Arabic of ``text`` spells out, singly and combined.
 
     خمسة → 5; خمسة وعشرون → 25; التاسع عشر → 19; ثلاثة آلاف → 3,000; عشرة ملايين → 10,000,000;
-    السبعينيات → 70; ساعة ونصف → 1.5; a dual noun (ساعتين) → 2. Generous on purpose: these
-    values only *excuse* English digits, they are never required in the English.
+    السبعينيات → 70; ساعة ونصف → 1.5; a dual noun (ساعتين) → 2. A scale closes a group that
+    later parts add to: مليون ونصف → 1,500,000, مليون وخمسمئة ألف and مليون و500 ألف →
+    1,500,000, نصف مليون → 500,000 (digits count only in such a chain: alone they are
+    :mod:`._numbers`' business). Generous on purpose: these values only *excuse* English
+    digits, they are never required in the English.
     """
     values: set[Value] = set()
-    current: Value | None = None
+    total: Value | None = None  # the groups a scale has closed (مليون in مليون وخمسمئة ألف)
+    group: Value | None = None  # the number being read since then
+    last_scale: Value | None = None
     previous_unit = False
+    and_word = False  # a lone «و» token: «مليون و 500 ألف»
     for token in tokenize(text):
-        found = _arabic_word(token.key)
-        if found is None:
-            current, previous_unit = None, False
+        if token.key == "و":
+            and_word = True
+            continue
+        joined, and_word = and_word or token.key.startswith("و"), False
+        if token.key.isdigit():
+            found = ("digits", Decimal(token.key)) if joined and total is not None else None
+        else:
+            found = _arabic_word(token.key)
+        if found is None or found[0] == "dual":
+            if found is not None:
+                values.add(found[1])  # ساعتين "two hours", هدفين "two goals" (or a plural)
+            total = group = last_scale = None
+            previous_unit = False
             continue
         kind, number = found
-        joined = token.key.startswith("و")
-        if kind == "dual":
-            values.add(number)
-            current, previous_unit = None, False
-            continue
         if kind == "scale":
-            current = (current if current is not None else 1) * number
+            if total is not None and last_scale is not None and number < last_scale:
+                total += (group if group is not None else 1) * number  # مليون وخمسمئة ألف
+            elif total is not None:
+                total = (total + (group or 0)) * number  # ألف مليون
+            else:
+                total = (group if group is not None else 1) * number
+            group, last_scale = None, number
         elif kind == "fraction":
-            current = (current if current is not None and joined else 1) + number
+            if joined and group is None and total is not None and last_scale is not None:
+                total += number * _unit_of(last_scale)  # مليون ونصف
+            elif joined:
+                group = (group if group is not None else Decimal(1)) + number  # ساعة ونصف
+            else:
+                total, group, last_scale = None, number, None  # نصف مليون
             values.add(number)
-        elif previous_unit and current is not None and current < 10 and number == 10:
-            current += 10  # ثلاثة عشر، الحادي عشر
-        elif joined and current is not None and (kind == "ten" or current >= 100):
-            current += number  # خمسة وعشرون، مئة وخمسون
+        elif previous_unit and group is not None and group < 10 and number == 10:
+            group += 10  # ثلاثة عشر، الحادي عشر
+        elif joined and group is not None and (kind == "ten" or group >= 100):
+            group += number  # خمسة وعشرون، مئة وخمسون
+        elif joined and group is None and total is not None:
+            group = number  # مليون وخمسمئة ألف, ألف وعشرون
         else:
-            current = number
+            total, group, last_scale = None, number, None
         previous_unit = kind == "unit"
-        values.add(_value(current))
+        values.add(_value((total or 0) + (group or 0)))
         values.add(_value(number))
     return values

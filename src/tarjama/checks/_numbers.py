@@ -8,7 +8,9 @@ legitimate ways of writing one number agree:
 - digits of any script, ``٫`` or ``.`` decimals, ``٬`` ``,`` or ``،`` thousands (``1,200`` =
   ``1200`` = ``١٬٢٠٠``); a lone comma before one or two digits is a decimal comma (``6,34`` =
   6.34), before three digits it may be either; ranges, times and dates are their numbers;
-- a scale word after digits: ``5 million`` = 5,000,000, ``2.3 مليون`` = 2,300,000;
+- a scale word after digits: ``5 million`` = 5,000,000, ``2.3 مليون`` = 2,300,000; after a
+  larger scale and «و» the digits finish that number: ``مليون و500 ألف`` = 1,500,000, as an
+  English writer puts it ("1.5 million");
 - the English may spell a number out (``three`` for 3, ``twenty-five``, ``two thousand``) or
   write an ordinal (``21st``, ``seventh``);
 - the Arabic may spell a number out (خمس نقاط، السابع من أكتوبر، عشرة ملايين، التاسع عشر):
@@ -52,6 +54,9 @@ _SCALE_AFTER_RE = re.compile(
     r"\s?(hundred|thousand|million|mn|billion|bn|trillion|ألف|الف|آلاف|الاف|مليون|ملايين|"
     r"مليار|مليارات|بليون|تريليون)(?![A-Za-z])",
     re.IGNORECASE,
+)
+_SCALE_BEFORE_RE = re.compile(
+    r"(?:(\d+(?:\.\d+)?)\s?)?(ألف|الف|آلاف|الاف|مليون|ملايين|مليار|مليارات)\s?و\s?$"
 )
 _TIME_RE = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])")
 
@@ -101,6 +106,15 @@ def _readings(token: str) -> list[frozenset[Value]]:
     return [frozenset({_value(token)})]
 
 
+def _chained(before: str, values: frozenset[Value], factor: int) -> set[Value]:
+    """The whole number when digits finish a larger one: «مليون و500 ألف» → 1,500,000."""
+    head = _SCALE_BEFORE_RE.search(before)
+    if head is None or scale_value(head.group(2)) <= factor:
+        return set()
+    big = Decimal(head.group(1) or 1) * scale_value(head.group(2))
+    return {_value(str(big + v * factor)) for v in values}
+
+
 def number_mentions(text: str) -> list[NumberMention]:
     """The numbers written in digits in ``text`` (any script), with their possible values."""
     text = _ARABIC_COMMA_THOUSANDS_RE.sub(",", to_ascii_digits(text))
@@ -117,6 +131,9 @@ def number_mentions(text: str) -> list[NumberMention]:
                 if scale is not None:
                     factor = scale_value(scale.group(1))
                     extra |= {_value(str(v * factor)) for v in values}
+                    extra |= _chained(
+                        text[max(0, match.start() - 24) : match.start()], values, factor
+                    )
                 if _DECADE_RE.match(after) and all(v == v.to_integral() for v in values):
                     extra |= {_value(str(int(v) % 100)) for v in values if int(v) >= 100}
             mentions.append(

@@ -14,8 +14,13 @@ covered by a glossary term):
    word that is neither equal nor close (a title: "President Zelensky" stays).
 
 Places and organisations are not repaired: a near miss there is as often a different,
-real name (Austria/Australia, Iraq/Iraqi) as a misspelling. Nothing is repaired without a
+real name (Austria/Australia, Iraq/Iraqi) as a misspelling. Names are not repaired without a
 lexicon.
+
+Dates need no lexicon: a transliterated Levantine month ("Tammuz", "Tishreen al-Awal") becomes
+the Gregorian month the Arabic names, and "Hijri year 1445" or "1445 H" becomes "1445 AH"
+when the Arabic has that Hijri year (:func:`~._dates.date_repairs`). Their ``entity_id`` is
+``date:<month>`` or ``date:<year>-ah``.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from tarjama.checks._context import NameContext
+from tarjama.checks._dates import date_repairs
 from tarjama.checks._english import Word, fold_words
 from tarjama.checks._names import surnames
 from tarjama.checks._translit import english_skeleton, fold_latin
@@ -131,21 +137,25 @@ def repair(
     lexicon: Lexicon | None,
     glossary: Mapping[str, str] | None = None,
 ) -> tuple[str, tuple[Repair, ...]]:
-    """The English with near-miss spellings of the Arabic's people put right, and the repairs.
+    """The English with near-miss spellings of the Arabic's people and dates put right.
 
-    See the module doc for the rule. Returns ``(target, ())`` when nothing needs repairing.
+    See the module doc for the rules. Returns ``(target, ())`` when nothing needs repairing.
     """
-    if lexicon is None or not target.strip():
+    if not target.strip():
         return target, ()
-    ctx = NameContext(source, target, lexicon, glossary or {})
     repairs: dict[tuple[int, int], Repair] = {}
-    for match in ctx.lexicon_matches:
-        if match.entity.type != "person" or not lexicon.certain(match):
-            continue
-        if not fold_words(match.entity.english):
-            continue
-        for fix in _person_repairs(ctx, match.entity):
-            repairs.setdefault((fix.start, fix.end), fix)
+    if lexicon is not None:
+        ctx = NameContext(source, target, lexicon, glossary or {})
+        for match in ctx.lexicon_matches:
+            if match.entity.type != "person" or not lexicon.certain(match):
+                continue
+            if not fold_words(match.entity.english):
+                continue
+            for fix in _person_repairs(ctx, match.entity):
+                repairs.setdefault((fix.start, fix.end), fix)
+    for start, end, before, after, what in date_repairs(source, target):
+        if not any(start < r.end and r.start < end for r in repairs.values()):
+            repairs[(start, end)] = Repair(start, end, before, after, what)
     if not repairs:
         return target, ()
     ordered = sorted(repairs.values(), key=lambda r: r.start)

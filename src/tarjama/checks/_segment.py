@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from tarjama.checks._context import NameContext
+from tarjama.checks._dates import check_dates
 from tarjama.checks._flag import Flag
 from tarjama.checks._invented import check_invented
 from tarjama.checks._length import check_length
@@ -51,6 +52,7 @@ def check_segment(
         return ()
     flags: list[Flag | None] = [check_untranslated(target, kept)]
     flags.extend(check_numbers(without_kept(source, kept), without_kept(target, kept)))
+    flags.append(check_dates(without_kept(source, kept), target))
     ctx = NameContext(source, target, lexicon, glossary or {})
     flags += [check_glossary(ctx), check_lexicon(ctx), check_invented(ctx)]
     flags += [check_repetition(source, target), check_length(source, target)]
