@@ -114,3 +114,17 @@ def test_chat_models_are_told_the_glossary_and_a_term_they_ignore_is_flagged() -
     assert ("التكتل", "the bloc") in engine.hints
     assert ("كايا كالاس", "Kaja Kallas") in engine.hints
     assert "glossary_violation" in translation.flags
+
+
+def test_chat_models_are_told_the_dates_and_a_changed_month_is_flagged() -> None:
+    # "The Prime Minister announced today (Tuesday) that the elections will be held on
+    # 15 Tammuz (July)", with the Levantine month name
+    arabic = "أعلن رئيس الوزراء اليوم (الثلاثاء) أن الانتخابات ستجري في 15 تموز المقبل."
+    engine = Answers(
+        "The Prime Minister announced on Tuesday that elections will be held on June 15."
+    )
+    result = Translator(engine=engine).translate_document(arabic.encode("utf-8"))
+    (translation,) = result.translations
+    assert ("اليوم (الثلاثاء)", "today (Tuesday)") in engine.hints
+    assert any(english.endswith("July") for _, english in engine.hints)
+    assert "date_changed" in translation.flags

@@ -20,7 +20,7 @@ from tarjama.document import Document, ProtectedSpan, Segment, Translation
 from tarjama.engines.base import Engine, Hypothesis, TranslationContext, memory_model
 from tarjama.formats import render_document
 from tarjama.memory import hit_translation
-from tarjama.terms import Lexicon
+from tarjama.terms import Lexicon, date_hints
 from tarjama.text import (
     has_arabic,
     mask,
@@ -220,13 +220,17 @@ def _finish(
 
 
 def _hints(segments: Sequence[Segment], lexicon: Lexicon) -> list[tuple[str, str]]:
-    """(Arabic as written, English) for the names the lexicon is sure of in the text."""
-    return [
-        (match.surface, match.entity.english)
-        for segment in segments
-        for match in lexicon.find(segment.source)
-        if lexicon.certain(match)
-    ]
+    """(Arabic as written, English) for the names the lexicon is sure of and the dates in the
+    text: weekdays, months of either naming system, Hijri dates (kept Hijri, with AH)."""
+    hints: list[tuple[str, str]] = []
+    for segment in segments:
+        hints += [
+            (match.surface, match.entity.english)
+            for match in lexicon.find(segment.source)
+            if lexicon.certain(match)
+        ]
+        hints += date_hints(segment.source)
+    return hints
 
 
 @lru_cache(maxsize=1)
