@@ -7,7 +7,7 @@ MODEL ?= qwen2.5-coder-1.5b-instruct
 # torch is pinned to the CPU build that ships on this machine type; a loose range pulls a CUDA build.
 TORCH ?= torch==2.13.0
 
-.PHONY: demo install model test test-deps lint bench clean
+.PHONY: demo install model test test-deps lint bench loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,12 @@ $(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install --quiet -e '.[llama,ctranslate2,convert,test,eval]'
 	touch $@
 
+# The web page test drives Debian's chromium through Playwright (its own browser download needs
+# the internet); install it from apt when it is missing, with sudo unless we are root.
 test-deps: $(VENV)/.test-installed
+	@command -v chromium >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
 test: test-deps
 	TARJAMA_SHARED=$(abspath $(SHARED)) $(BIN)/python -m pytest -q
@@ -41,6 +46,14 @@ $(VENV)/.bench-installed: $(VENV)/.test-installed
 
 bench: $(VENV)/.bench-installed model
 	$(BIN)/tarjama bench -o bench --article $(SHARED)/examples/article-01.ar.txt
+
+# tarjama serve under load on loopback (bounded: LT_USERS users for LT_SECONDS s); LT_MODEL empty = the
+# tests' tiny CTranslate2 model. Writes bench/loadtest/loadtest.{json,md}.
+LT_USERS ?= 20
+LT_SECONDS ?= 60
+LT_MODEL ?=
+loadtest: test-deps
+	$(BIN)/python scripts/loadtest.py --users $(LT_USERS) --seconds $(LT_SECONDS) --out bench/loadtest $(if $(LT_MODEL),--model $(LT_MODEL))
 
 lint: test-deps
 	$(BIN)/ruff check src tests

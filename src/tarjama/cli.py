@@ -44,6 +44,7 @@ from tarjama.errors import (
     ModelNotFoundError,
     TarjamaError,
 )
+from tarjama.serve.cli import keys_app, serve
 
 if TYPE_CHECKING:
     from tarjama.pipeline import TranslatedDocument
@@ -74,6 +75,8 @@ memory_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(memory_app, name="memory")
+app.command("serve")(serve)
+app.add_typer(keys_app, name="keys")
 err = Console(stderr=True)
 
 

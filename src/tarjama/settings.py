@@ -34,6 +34,25 @@ class Settings(BaseSettings):
     """Largest input accepted (0 = no limit): a bigger file is refused with a clear error
     before it is read, rather than tying a CPU up for hours; split it or raise the limit."""
 
+    # tarjama serve (see docs/serve.md)
+    serve_host: str = "127.0.0.1"
+    serve_api_keys: str = "auto"
+    """``auto``: API keys are required unless the server listens on loopback; ``on``; ``off``."""
+    serve_max_request_bytes: int = 4_000_000
+    serve_char_limit: int = 20_000
+    """Longest text one LibreTranslate-style request may carry (-1 = no limit)."""
+    serve_timeout: float = 120.0
+    serve_rate_limit: int = 0
+    """Requests per minute for a key (or, with keys off, a client address); 0 = no limit."""
+    serve_char_rate_limit: int = 0
+    """Characters per minute for a key (or client address); 0 = no limit."""
+    serve_max_inflight: int = 32
+    serve_queue_size: int = 8
+    serve_batch_window_ms: float = 10.0
+    serve_batch_max_segments: int = 512
+    serve_memory: bool = True
+    """Let the server answer sentences it has translated before from the translation memory."""
+
     @property
     def models_dir(self) -> Path:
         return self.home / "models"

@@ -1,0 +1,143 @@
+"""The bridge from async routes to the (blocking) Translator: admission, timeout, counting.
+
+Routes call :meth:`TranslationService.translate`; it refuses at once when as many translations
+as the server allows are already running (503, ``Retry-After``), runs the pipeline in a worker
+thread under the per-request timeout, and counts segments, characters and cache hits. A timed-out
+translation keeps its slot until its thread finishes, so the limit on work in flight is real.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Any
+
+from tarjama.document import Document
+from tarjama.errors import EngineError
+from tarjama.pipeline import TranslatedDocument
+from tarjama.serve.errors import Overloaded, RequestTimeout
+from tarjama.serve.metrics import Metrics
+from tarjama.translator import Translator, load_document
+
+__all__ = ["TranslationService", "translate_strings"]
+
+
+def _takes_glossary(translator: Translator) -> bool:
+    """Whether this version of the Translator accepts ``glossary=`` (it is being added)."""
+    return "glossary" in inspect.signature(translator.translate_document).parameters
+
+
+class TranslationService:
+    """Runs translations for the server, never more than ``max_inflight`` at once."""
+
+    def __init__(
+        self,
+        translator: Translator,
+        metrics: Metrics,
+        *,
+        timeout: float,
+        max_inflight: int,
+    ) -> None:
+        self.translator = translator
+        self.metrics = metrics
+        self.timeout = timeout
+        self.max_inflight = max(1, max_inflight)
+        self._inflight = 0
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(self.max_inflight, thread_name_prefix="tarjama-translate")
+        self.glossaries_supported = _takes_glossary(translator)
+
+    @property
+    def inflight(self) -> int:
+        return self._inflight
+
+    async def translate(
+        self,
+        source: bytes | Document,
+        *,
+        format: str = "auto",
+        fields: Sequence[str] = (),
+        name: str | None = None,
+        glossary: Any = None,
+    ) -> TranslatedDocument:
+        """Translate ``source`` (bytes in ``format``, or a parsed Document) with the pipeline.
+
+        Bytes are parsed in the worker thread too: a big document never blocks the event loop.
+        """
+        with self._lock:
+            if self._inflight >= self.max_inflight:
+                self.metrics.rejected.labels("busy").inc()
+                raise Overloaded(f"{self._inflight} translations are already running")
+            self._inflight += 1
+        job = partial(self._run, source, format, tuple(fields), name, glossary)
+        try:
+            future = self._pool.submit(job)
+        except RuntimeError:  # the pool is shut down: the server is stopping
+            self._release()
+            raise Overloaded("the server is shutting down", retry_after=5) from None
+        try:
+            result = await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+        except asyncio.TimeoutError:
+            self.metrics.rejected.labels("timeout").inc()
+            raise RequestTimeout(self.timeout) from None
+        self.metrics.translated(
+            segments=len(result.translations),
+            characters=sum(len(t.source) for t in result.translations),
+            cache_hits=int(result.meta.get("cache_hits", 0) or 0),
+        )
+        return result
+
+    def _run(
+        self,
+        source: bytes | Document,
+        format: str,
+        fields: tuple[str, ...],
+        name: str | None,
+        glossary: Any,
+    ) -> TranslatedDocument:
+        try:
+            document = (
+                source
+                if isinstance(source, Document)
+                else load_document(
+                    source,
+                    format=format,
+                    fields=fields,
+                    name=name,
+                    max_bytes=self.translator.max_input_bytes,
+                )
+            )
+            options: dict[str, Any] = {}
+            if glossary is not None and self.glossaries_supported:
+                options["glossary"] = glossary
+            return self.translator.translate_document(document, **options)
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        with self._lock:
+            self._inflight -= 1
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+async def translate_strings(service: TranslationService, texts: list[str]) -> list[str]:
+    """Translate several short texts as one document (one request, one engine call).
+
+    The texts travel as the strings of a JSON array, so each comes back on its own however the
+    sentence splitter would have joined or cut them as plain text.
+    """
+    from tarjama.formats import read_document
+
+    carrier = read_document(json.dumps(texts, ensure_ascii=False), "json")
+    result = await service.translate(carrier)
+    english = json.loads(result.output)
+    if not isinstance(english, list) or len(english) != len(texts):  # a format bug, not input
+        raise EngineError("the translated texts did not come back one for one")
+    return [str(text) for text in english]
