@@ -128,3 +128,56 @@ def test_chat_models_are_told_the_dates_and_a_changed_month_is_flagged() -> None
     assert ("اليوم (الثلاثاء)", "today (Tuesday)") in engine.hints
     assert any(english.endswith("July") for _, english in engine.hints)
     assert "date_changed" in translation.flags
+
+
+class SecondThoughts:
+    """A chat model that invents a name at first and, reminded to add nothing, does not."""
+
+    name: ClassVar[str] = "llama"
+    model_id = "second-thoughts"
+
+    def __init__(self, first: str, careful: str) -> None:
+        self.first, self.careful = first, careful
+        self.calls: list[bool] = []
+
+    def translate(
+        self, segments: Sequence[Segment], context: TranslationContext | None = None
+    ) -> list[Hypothesis]:
+        careful = context is not None and context.careful
+        self.calls.append(careful)
+        return [Hypothesis(self.careful if careful else self.first) for _ in segments]
+
+    def close(self) -> None:
+        pass
+
+
+# "The Ukrainian President Volodymyr Zelensky said on Tuesday that 3 people were killed."
+ZELENSKY = "قال الرئيس الأوكراني فولوديمير زيلينسكي يوم الثلاثاء إن 3 أشخاص قتلوا."
+
+
+def test_a_sentence_with_an_invented_name_is_asked_again_carefully() -> None:
+    engine = SecondThoughts(
+        "President Obama said on Tuesday that 3 people were killed.",
+        "Ukrainian President Volodymyr Zelensky said on Tuesday that 3 people were killed.",
+    )
+    (translation,) = Translator(engine=engine).translate_document(ZELENSKY.encode()).translations
+    assert engine.calls == [False, True]
+    assert translation.target.startswith("Ukrainian President Volodymyr Zelensky")
+    assert translation.flags == ()
+
+
+def test_a_second_answer_that_is_no_better_is_not_taken() -> None:
+    first = "Ukrainian President Volodymyr Zelensky said in Kyiv on Tuesday that 3 were killed."
+    engine = SecondThoughts(first, "Obama said in Kyiv on Tuesday that 3 people were killed.")
+    (translation,) = Translator(engine=engine).translate_document(ZELENSKY.encode()).translations
+    assert engine.calls == [False, True]
+    assert translation.target == first  # Kyiv is invented, but the retry also lost Zelensky
+    assert translation.flags == ("invented_entity",)
+
+
+def test_a_clean_first_answer_is_not_asked_again() -> None:
+    good = "Ukrainian President Volodymyr Zelensky said on Tuesday that 3 people were killed."
+    engine = SecondThoughts(good, "unused")
+    (translation,) = Translator(engine=engine).translate_document(ZELENSKY.encode()).translations
+    assert engine.calls == [False]
+    assert translation.target == good

@@ -47,6 +47,21 @@ _MASKED_KINDS: dict[str, frozenset[str]] = {
 _DEFAULT_MASKED = frozenset({"url", "email", "format"})
 # Chat models are told the canonical English of the names found in what they translate.
 _HINTED_ENGINES = frozenset({"llama", "openai"})
+# Chat engines are asked again, carefully, for sentences whose English got a fact wrong.
+_SECOND_OPINION_ENGINES = _HINTED_ENGINES
+_FACT_FLAGS = frozenset(
+    {
+        "invented_entity",
+        "number_missing",
+        "number_changed",
+        "date_changed",
+        "lexicon_violation",
+        "glossary_violation",
+        "untranslated_arabic",
+        "repetition",
+        "empty",
+    }
+)
 # Sentence models are given the names the lexicon is sure of in English (see name_spans).
 _NAMES_IN_ENGLISH = frozenset({"ctranslate2"})
 # What the engine saw verbatim and must still be in the English: a number, handle or hashtag it
@@ -162,7 +177,6 @@ def translate_document(
         ctx = replace(ctx, hints=tuple(dict.fromkeys((*ctx.hints, *_hints(fresh, lexicon)))))
     started = time.perf_counter()
     hypotheses = dict(zip((s.id for s in fresh), engine.translate(fresh, ctx), strict=True))
-    engine_seconds = time.perf_counter() - started if fresh else 0.0
     terms = glossary.as_mapping() if glossary is not None else None
     translations = [
         hit_translation(segment, hits[segment.source])
@@ -170,6 +184,9 @@ def translate_document(
         else _finish(segment, hypotheses.get(segment.id), engine, lexicon, terms)
         for segment in segments
     ]
+    if engine.name in _SECOND_OPINION_ENGINES:
+        translations = _second_opinion(segments, translations, engine, ctx, lexicon, terms)
+    engine_seconds = time.perf_counter() - started if fresh else 0.0
     if memory is not None and fresh:
         made = [replace(t, model=who) for t in translations if t.segment_id in hypotheses]
         memory.store_translations(made, version)
@@ -217,6 +234,41 @@ def _finish(
         segment.id, segment.source, target, engine.name, engine.model_id,
         hyp.score, tuple(dict.fromkeys(flags)), segment.start, segment.end, segment.block_id,
     )  # fmt: skip
+
+
+def _doubts(flags: Sequence[str]) -> int:
+    """How many of a translation's flags say a fact is wrong (not merely style)."""
+    return sum(1 for flag in flags if flag in _FACT_FLAGS)
+
+
+def _second_opinion(
+    segments: Sequence[Segment],
+    translations: list[Translation],
+    engine: Engine,
+    ctx: TranslationContext,
+    lexicon: Lexicon,
+    glossary: Mapping[str, str] | None,
+) -> list[Translation]:
+    """Ask again, carefully, for the sentences whose English got a fact wrong; keep the new
+    English only where it gets fewer facts wrong.
+
+    Small chat models invent a name or drop a figure in about one sentence in six; asked again
+    with a reminder, they often do not. The second answer must earn its place, so a sentence is
+    never made worse, and only flagged sentences pay for a second call.
+    """
+    doubtful = [t for t in translations if t.engine == engine.name and _doubts(t.flags)]
+    if not doubtful:
+        return translations
+    by_id = {segment.id: segment for segment in segments}
+    again = [by_id[t.segment_id] for t in doubtful]
+    retry_ctx = replace(ctx, careful=True, on_progress=None)
+    better: dict[str, Translation] = {}
+    for old, segment, hyp in zip(doubtful, again, engine.translate(again, retry_ctx), strict=True):
+        new = _finish(segment, hyp, engine, lexicon, glossary)
+        if _doubts(new.flags) < _doubts(old.flags):
+            better[segment.id] = new
+    logger.info("second opinion: %d of %d doubtful sentences improved", len(better), len(again))
+    return [better.get(t.segment_id, t) for t in translations]
 
 
 def _hints(segments: Sequence[Segment], lexicon: Lexicon) -> list[tuple[str, str]]:

@@ -61,3 +61,13 @@ def test_arabic_empty_or_runaway_answers_are_not_acceptable() -> None:
     assert not is_acceptable("", source)
     assert not is_acceptable("استؤنفت المحادثات اليوم.", source)
     assert not is_acceptable("The talks resumed. " * 40, source)
+
+
+def test_a_careful_request_reminds_the_model_to_add_nothing() -> None:
+    from tarjama.engines.chat import CAREFUL_RULE
+
+    plain = build_messages("نص", numbered=False)
+    careful = build_messages("نص", numbered=False, careful=True)
+    assert CAREFUL_RULE not in plain[0]["content"]
+    assert CAREFUL_RULE in careful[0]["content"]
+    assert careful[1:] == plain[1:]  # same examples and request; only the instruction differs

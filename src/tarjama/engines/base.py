@@ -45,12 +45,15 @@ class TranslationContext:
     ``examples`` are (arabic, english) pairs to imitate; ``on_progress`` is called with the
     number of segments just finished so a caller can drive a progress bar;
     ``document_context=False`` makes document engines translate each block on its own, as an
-    evaluation on independent lines needs.
+    evaluation on independent lines needs. ``careful`` marks a second attempt at sentences
+    whose first English failed a check (an invented name, a lost number): chat engines are
+    reminded to add nothing, so greedy decoding does not simply repeat itself.
     """
 
     hints: tuple[tuple[str, str], ...] = ()
     examples: tuple[tuple[str, str], ...] = ()
     document_context: bool = True
+    careful: bool = False
     on_progress: Callable[[int], None] | None = field(default=None, compare=False)
 
     def advance(self, n: int) -> None:

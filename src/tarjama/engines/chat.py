@@ -36,6 +36,10 @@ SYSTEM_PROMPT = (
     "English. Keep every name, number, date and quotation exactly; do not add, explain or "
     "summarise. Answer with the English translation only."
 )
+CAREFUL_RULE = (
+    "Translate only what the Arabic says: do not add any person, place, organisation, date or "
+    "number that is not in it, and keep every number it has."
+)
 NUMBERED_RULE = (
     "The text has numbered sentences. Translate each one and answer with the same numbers, one "
     "sentence per line, like [1] ... [2] ..."
@@ -94,9 +98,14 @@ def build_messages(
     history: Sequence[tuple[str, str]] = (),
     examples: Sequence[tuple[str, str]] = BUILTIN_EXAMPLES,
     hints: Sequence[tuple[str, str]] = (),
+    careful: bool = False,
 ) -> list[Message]:
-    """The chat for one request: fixed prefix (system + examples) first, so it can be cached."""
+    """The chat for one request: fixed prefix (system + examples) first, so it can be cached.
+
+    ``careful`` adds :data:`CAREFUL_RULE` (a second attempt after a failed check)."""
     system = SYSTEM_PROMPT
+    if careful:
+        system += " " + CAREFUL_RULE
     if numbered:
         system += " " + NUMBERED_RULE
     messages: list[Message] = [{"role": "system", "content": system}]
@@ -173,7 +182,9 @@ class ChatTranslator:
         results: list[Hypothesis] = []
         history: list[tuple[str, str]] = []
         for paragraph in _paragraphs(segments, self.max_sentences):
-            hyps = self._translate_paragraph(paragraph, history, examples, context.hints)
+            hyps = self._translate_paragraph(
+                paragraph, history, examples, context.hints, context.careful
+            )
             results.extend(hyps)
             source = " ".join(s.engine_text for s in paragraph)
             english = " ".join(h.text for h in hyps)
@@ -188,14 +199,15 @@ class ChatTranslator:
         history: Sequence[tuple[str, str]],
         examples: Sequence[tuple[str, str]],
         hints: Sequence[tuple[str, str]],
+        careful: bool = False,
     ) -> list[Hypothesis]:
         texts = [s.engine_text for s in paragraph]
         if not any(t.strip() for t in texts):
             return [Hypothesis("") for _ in texts]
         if len(texts) == 1:
-            return [self._one(texts[0], history, examples, hints)]
+            return [self._one(texts[0], history, examples, hints, careful)]
         source = number_sentences(texts)
-        completion = self._ask(source, True, history, examples, hints)
+        completion = self._ask(source, True, history, examples, hints, careful)
         parts = parse_numbered(completion.text, len(texts))
         if parts is not None and all(
             is_acceptable(p, t) for p, t in zip(parts, texts, strict=True)
@@ -205,7 +217,7 @@ class ChatTranslator:
         hyps: list[Hypothesis] = []
         local = list(history)
         for text in texts:
-            hyp = self._one(text, local, examples, hints)
+            hyp = self._one(text, local, examples, hints, careful)
             hyps.append(hyp)
             local = [*local, (text, hyp.text)][-self.history_paragraphs - 1 :]
         return hyps
@@ -216,15 +228,16 @@ class ChatTranslator:
         history: Sequence[tuple[str, str]],
         examples: Sequence[tuple[str, str]],
         hints: Sequence[tuple[str, str]],
+        careful: bool = False,
     ) -> Hypothesis:
         if not text.strip():
             return Hypothesis("")
-        completion = self._ask(text, False, history, examples, hints)
+        completion = self._ask(text, False, history, examples, hints, careful)
         english = clean_answer(completion.text)
         if is_acceptable(english, text):
             return Hypothesis(_one_sentence_block(english, text), completion.score)
         # One retry without the running context: a bad answer is often the context's fault.
-        retry = self._ask(text, False, (), examples, hints)
+        retry = self._ask(text, False, (), examples, hints, careful)
         retry_english = clean_answer(retry.text)
         if is_acceptable(retry_english, text):
             return Hypothesis(_one_sentence_block(retry_english, text), retry.score)
@@ -237,6 +250,7 @@ class ChatTranslator:
         history: Sequence[tuple[str, str]],
         examples: Sequence[tuple[str, str]],
         hints: Sequence[tuple[str, str]],
+        careful: bool = False,
     ) -> Completion:
         max_tokens = self._max_tokens(source)
         history = list(history)
@@ -244,7 +258,12 @@ class ChatTranslator:
         hints = list(dict.fromkeys(h for h in hints if h[0] in source))[:12]
         while True:
             messages = build_messages(
-                source, numbered=numbered, history=history, examples=examples, hints=hints
+                source,
+                numbered=numbered,
+                history=history,
+                examples=examples,
+                hints=hints,
+                careful=careful,
             )
             used = sum(self.backend.count_tokens(m["content"]) + 8 for m in messages)
             if used + max_tokens <= self.backend.context_window or not (history or examples):
