@@ -797,3 +797,26 @@ def test_output_to_a_closed_pipe_is_quiet(article: Path, model: str, home: Path)
     err = producer.stderr.read().decode("utf-8")
     assert producer.wait(timeout=120) == 0
     assert err == ""
+
+
+def test_a_word_document_in_a_word_document_out(
+    article: Path, model: str, home: Path, tmp_path: Path
+) -> None:
+    import io
+
+    import docx
+
+    word = docx.Document()
+    for text in paragraphs(article.read_text(encoding="utf-8"))[:2]:
+        word.add_paragraph(text)
+    source = tmp_path / "story.docx"
+    word.save(source)
+    out = tmp_path / "story.en.docx"
+    run = tarjama("translate", "--model", model, "-q", source, "-o", out, home=home)
+    assert run.code == 0, run.err
+    english = [p.text for p in docx.Document(io.BytesIO(out.read_bytes())).paragraphs]
+    source_texts = [p.text for p in docx.Document(source).paragraphs]
+    assert len(english) == 2 and english != source_texts
+    as_json = tarjama("translate", "--model", model, "--json", source, home=home)
+    assert as_json.code == 0, as_json.err
+    assert json.loads(as_json.out)["output"].split("\n\n") == english

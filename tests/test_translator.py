@@ -191,3 +191,37 @@ def test_input_size_limit(translator: Translator, tmp_path: Path) -> None:
     limited = Translator(model="unused", settings=Settings(home=tmp_path), max_input_bytes=100)
     with pytest.raises(InputError, match="larger than"):
         limited.translate_document(path)  # refused before any model is opened
+
+
+def _word_file(paragraphs: list[str]) -> bytes:
+    import io
+
+    import docx
+
+    word = docx.Document()
+    word.add_heading(paragraphs[0], level=1)
+    for text in paragraphs[1:]:
+        word.add_paragraph(text)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_word_file_comes_back_as_a_word_file(translator: Translator, article_path: Path) -> None:
+    import io
+
+    import docx
+
+    paragraphs = [p for p in article_path.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    data = _word_file(paragraphs[:3])
+    result = translator.translate_document(data, format="auto")
+    assert result.document.format == "docx"
+    english = docx.Document(io.BytesIO(result.output_bytes))
+    texts = [p.text for p in english.paragraphs if p.text.strip()]
+    assert len(texts) == 3
+    assert english.paragraphs[0].style.name == "Heading 1"  # the shape is kept
+    assert texts == [t for t in result.output.split("\n\n")]  # the text view says the same
+    by_block: dict[str, list[str]] = {}
+    for t in result.translations:
+        by_block.setdefault(t.block_id, []).append(t.target)
+    assert texts == [" ".join(parts) for parts in by_block.values()]

@@ -106,7 +106,7 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(130) from None
 
 
-FORMATS = ("auto", "text", "markdown", "html", "json", "jsonl")
+FORMATS = ("auto", "text", "markdown", "html", "json", "jsonl", "docx")
 _SUFFIX = {"markdown": ".md", "html": ".html", "json": ".json", "jsonl": ".jsonl", "text": ".txt"}
 
 
@@ -313,12 +313,12 @@ def _translate_one(
         )
     for warning in result.warnings:
         say("warning", f"{label}: {warning}")
-    text = (
-        json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    # always UTF-8, whatever the locale says; a Word document comes back as a Word document
+    data = (
+        (json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         if as_json
-        else (result.output)
+        else result.output_bytes
     )
-    data = text.encode("utf-8")  # always UTF-8, whatever the locale says
     if destination is None:
         _write_stdout(data)
         return result

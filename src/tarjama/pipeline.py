@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from tarjama.checks import flag_codes, repair
 from tarjama.document import Document, ProtectedSpan, Segment, Translation
 from tarjama.engines.base import Engine, Hypothesis, TranslationContext, memory_model
-from tarjama.formats import render_document
+from tarjama.formats import render_document, render_document_bytes
 from tarjama.memory import hit_translation
 from tarjama.terms import Lexicon, date_hints
 from tarjama.text import (
@@ -78,6 +78,9 @@ class TranslatedDocument:
     output: str
     warnings: tuple[str, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
+    output_bytes: bytes = field(default=b"", repr=False)
+    """The English as a file: a ``.docx`` for a Word document, else ``output`` in UTF-8.
+    (For a Word document ``output`` is its English paragraphs as plain text.)"""
 
     @property
     def text(self) -> str:
@@ -190,14 +193,16 @@ def translate_document(
     if memory is not None and fresh:
         made = [replace(t, model=who) for t in translations if t.segment_id in hypotheses]
         memory.store_translations(made, version)
-    output = render_document(document, _block_targets(document, segments, translations))
+    output, output_bytes = _render(document, _block_targets(document, segments, translations))
     meta = {
         "cache_hits": sum(1 for s in todo if s.source in hits),
         "engine_segments": len(fresh),
         "engine_seconds": engine_seconds,
         "glossary_version": version,
     }
-    return TranslatedDocument(document, tuple(translations), output, tuple(warnings), meta)
+    return TranslatedDocument(
+        document, tuple(translations), output, tuple(warnings), meta, output_bytes
+    )
 
 
 def _finish(
@@ -295,6 +300,15 @@ def _lexicon(glossary: Glossary | None) -> Lexicon:
     """The built-in lexicon, overlaid with the request's glossary when there is one."""
     lexicon = _builtin_lexicon()
     return lexicon.with_glossary(glossary) if glossary is not None and glossary else lexicon
+
+
+def _render(document: Document, targets: Mapping[str, str]) -> tuple[str, bytes]:
+    """The English as text and as a file (the same bytes, except for Word documents)."""
+    if document.format == "docx":
+        text = "\n\n".join(targets.get(block.id, block.text) for block in document.blocks)
+        return text, render_document_bytes(document, targets)
+    output = render_document(document, targets)
+    return output, output.encode("utf-8")
 
 
 def _block_targets(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from tarjama.document import Document
 from tarjama.engines.base import Engine, TranslationContext, open_engine
 from tarjama.errors import InputError
-from tarjama.formats import decode_bytes, read_document
+from tarjama.formats import read_document, read_document_bytes
 from tarjama.memory import TranslationMemory, open_memory
 from tarjama.pipeline import TranslatedDocument, translate_document
 from tarjama.settings import Settings, get_settings
@@ -72,7 +72,7 @@ def load_document(
     limit = _input_limit(get_settings(), max_bytes)
     if isinstance(source, bytes):
         _check_size(len(source), limit, name or "input")
-        return read_document(decode_bytes(source, name), format, name=name, fields=fields)
+        return read_document_bytes(source, format, name=name, fields=fields)
     path = Path(source)
     try:
         if path.is_file():
@@ -85,8 +85,7 @@ def load_document(
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
     _check_size(len(data), limit, str(path))  # pipes and devices have no size up front
-    text = decode_bytes(data, str(path))
-    return read_document(text, format, name=str(path), fields=fields)
+    return read_document_bytes(data, format, name=str(path), fields=fields)
 
 
 class Translator:

@@ -13,8 +13,7 @@ import uuid
 from pathlib import Path, PurePath
 
 from tarjama.errors import InputError
-from tarjama.formats import read_document_bytes, render_document_bytes
-from tarjama.serve.service import TranslationService, translate_strings
+from tarjama.serve.service import TranslationService
 
 __all__ = ["FILE_FORMATS", "KEEP_SECONDS", "FileStore", "translate_file"]
 
@@ -45,22 +44,8 @@ async def translate_file(service: TranslationService, data: bytes, filename: str
     fmt = FILE_FORMATS.get(suffix)
     if fmt is None:
         raise InputError(f"{suffix or 'a file without extension'}: file format not supported")
-    if fmt != "docx":
-        result = await service.translate(data, format=fmt)
-        return result.output.encode("utf-8")
-    limit = service.translator.max_input_bytes
-    if limit and len(data) > limit:
-        raise InputError(f"{filename} is larger than the {limit / 1e6:.1f} MB input limit")
-    document = read_document_bytes(data, "docx", name=filename)
-    # A Word file renders to bytes, so its paragraphs travel through the pipeline as one batch
-    # of strings and are spliced back into the .docx.
-    english = await translate_strings(service, [block.text for block in document.blocks])
-    targets = {
-        block.id: text
-        for block, text in zip(document.blocks, english, strict=True)
-        if text != block.text
-    }
-    return render_document_bytes(document, targets)
+    result = await service.translate(data, format=fmt, name=filename)
+    return result.output_bytes  # a Word file comes back as a Word file
 
 
 class FileStore:

@@ -19,19 +19,16 @@ import tempfile
 import threading
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from tarjama.document import Block, Document, Translation
+from tarjama.document import Translation
 from tarjama.errors import InputError
-from tarjama.formats import render_document_bytes
-from tarjama.formats.word import is_docx, read_docx
 from tarjama.memory import Entry, export_xliff, write_tmx
 from tarjama.pipeline import TranslatedDocument
 from tarjama.serve.service import TranslationService
@@ -44,7 +41,6 @@ __all__ = [
     "STORE_SIZE",
     "WebResult",
     "WebStore",
-    "docx_stand_in",
     "page_payload",
     "parse_glossary",
     "render_download",
@@ -99,11 +95,9 @@ _STATIC_TYPES = {
 
 @dataclass(frozen=True)
 class WebResult:
-    """One translation the page showed: the pipeline's result, plus the Word file it came from
-    (the pipeline translates a DOCX through a plain-text stand-in of its paragraphs)."""
+    """One translation the page showed (the pipeline's own result, Word files included)."""
 
     translated: TranslatedDocument
-    docx: Document | None = None
 
 
 class WebStore:
@@ -197,13 +191,8 @@ async def translate(
         )
     if not data.strip():
         raise InputError("Nothing to translate: paste Arabic text or choose a file.")
-    docx: Document | None = None
-    source: bytes | Document = data
-    if is_docx(data, name):
-        docx = await run_in_threadpool(read_docx, data, name)
-        source = docx_stand_in(docx)
-    translated = await service.translate(source, name=name, glossary=terms)
-    result = WebResult(translated, docx)
+    translated = await service.translate(data, name=name, glossary=terms)
+    result = WebResult(translated)
     doc_id = _store(request).add(result)
     return JSONResponse(page_payload(doc_id, result, name))
 
@@ -221,7 +210,7 @@ def download(request: Request, filename: str) -> Response:
             {"error": "This translation is no longer kept on the server; translate it again."},
             status_code=404,
         )
-    body = render_download(kind, result.translated, result.docx)
+    body = render_download(kind, result.translated)
     stem = file_stem(result.translated.document.name)
     suffix = "" if kind in ("tmx", "xliff") else ".en"
     return Response(
@@ -272,7 +261,7 @@ def page_payload(doc_id: str, result: WebResult, name: str | None) -> dict[str, 
     return {
         "id": doc_id,
         "name": name,
-        "format": result.docx.format if result.docx else translated.document.format,
+        "format": translated.document.format,
         "blocks": blocks,
         "flag_help": {code: FLAG_HELP.get(code, _UNKNOWN_FLAG) for code in sorted(codes)},
         "warnings": list(translated.warnings),
@@ -280,20 +269,7 @@ def page_payload(doc_id: str, result: WebResult, name: str | None) -> dict[str, 
     }
 
 
-# --- DOCX in, downloads out ------------------------------------------------------------------
-
-
-def docx_stand_in(docx: Document) -> Document:
-    """A plain-text document with the Word file's paragraphs as its blocks (same ids), which
-    the pipeline can translate today; :func:`render_download` puts the English back into the
-    Word file through the formats' bytes API."""
-    blocks: list[Block] = []
-    pos = 0
-    for block in docx.blocks:
-        blocks.append(replace(block, locator=(pos, pos + len(block.text))))
-        pos += len(block.text) + 2
-    original = "\n\n".join(block.text for block in docx.blocks)
-    return Document(blocks=tuple(blocks), format="text", original=original, name=docx.name)
+# --- downloads ------------------------------------------------------------------------------
 
 
 def block_targets(translated: TranslatedDocument) -> dict[str, str]:
@@ -345,9 +321,9 @@ def _english_html(translated: TranslatedDocument) -> str:
     )
 
 
-def _english_docx(translated: TranslatedDocument, docx: Document | None) -> bytes:
-    if docx is not None:  # the reader's own Word file, its paragraphs in English
-        return render_document_bytes(docx, block_targets(translated))
+def _english_docx(translated: TranslatedDocument) -> bytes:
+    if translated.document.format == "docx":  # the reader's own Word file, in English
+        return translated.output_bytes
     import docx as python_docx
 
     word = python_docx.Document()
@@ -385,14 +361,14 @@ def _tmx(translated: TranslatedDocument) -> bytes:
         return path.read_bytes()
 
 
-def render_download(kind: str, translated: TranslatedDocument, docx: Document | None) -> bytes:
+def render_download(kind: str, translated: TranslatedDocument) -> bytes:
     """The bytes of one download (``kind`` is a key of :data:`KINDS`)."""
     if kind == "txt":
         return _english_text(translated).encode("utf-8")
     if kind == "html":
         return _english_html(translated).encode("utf-8")
     if kind == "docx":
-        return _english_docx(translated, docx)
+        return _english_docx(translated)
     if kind == "tmx":
         return _tmx(translated)
     if kind == "xliff":
