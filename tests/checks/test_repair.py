@@ -60,3 +60,28 @@ def test_correct_english_and_other_names_are_left_alone(
     line = qwen[85]  # "Obama" is invented, not a misspelling: nothing to repair
     assert repair(line["source"], line["target"], lexicon=lexicon)[1] == ()
     assert repair("بوتين", "Putin", lexicon=None) == ("Putin", ())
+
+
+def test_the_first_mention_of_a_person_named_in_full_gets_the_full_name(
+    article: list[tuple[str, str]], lexicon: Lexicon
+) -> None:
+    arabic, _ = article[1]  # «… مع الرئيس الأمريكي دونالد ترمب أمس (الإثنين) …»
+    # the default model's English for it (tarjama translate, qwen2.5-coder-1.5b-instruct)
+    english = (
+        "Putin, during a meeting with Trump, proposed Moscow as the venue for the third "
+        "meeting, stating that Zelensky declined. Trump agreed."
+    )
+    fixed, repairs = repair(arabic, english, lexicon=lexicon)
+    assert [(r.before, r.after) for r in repairs] == [("Trump", "Donald Trump")]
+    assert fixed.startswith("Putin, during a meeting with Donald Trump, proposed")
+    assert fixed.endswith("Trump agreed.")  # only the first mention
+    # the Arabic gives Putin and Zelensky one name each: nothing to add
+    assert "Vladimir" not in fixed and "Volodymyr" not in fixed
+
+
+def test_another_person_with_the_surname_is_left_alone(
+    article: list[tuple[str, str]], lexicon: Lexicon
+) -> None:
+    arabic, _ = article[1]
+    english = "Putin spoke to Ivanka Trump."
+    assert repair(arabic, english, lexicon=lexicon) == (english, ())

@@ -2,7 +2,10 @@
 
 "Kaia Kallas" for كايا كالاس, "Vladimir Zelensky" or "Zelenskiy" for زيلينسكي: the Arabic
 says which person it is, the lexicon says how the name is written, and the English is a near
-miss of it. Rule, for each *person* the lexicon finds in the Arabic (certain matches, not
+miss of it. And where the Arabic writes a person's full name but the English gives the surname
+alone, the first mention gets the full canonical name ("Trump" → "Donald Trump").
+
+Rule, for each *person* the lexicon finds in the Arabic (certain matches, not
 covered by a glossary term):
 
 1. every capitalised English word that is the canonical surname, or a near miss of it (same
@@ -130,6 +133,51 @@ def _given_repairs(ws: list[Word], i: int, given: list[str], entity_id: str) -> 
     return repairs
 
 
+def _first_mentions(
+    ctx: NameContext, lexicon: Lexicon, done: Mapping[tuple[int, int], Repair]
+) -> list[Repair]:
+    """The full name at the first mention of a person the Arabic names in full.
+
+    «الرئيس الأمريكي دونالد ترمب» rendered "the US President Trump" loses what the reader of a
+    first mention needs; the Arabic says exactly who it is, so the surname standing alone (no
+    given name or other name glued before it) becomes the canonical full name, once.
+    """
+    fixes: list[Repair] = []
+    seen: set[str] = set()
+    for match in ctx.lexicon_matches:
+        entity = match.entity
+        if entity.type != "person" or entity.id in seen or not lexicon.certain(match):
+            continue
+        if len(match.surface.split()) < 2 or ctx.index is None:
+            continue  # the Arabic itself gives only one name
+        seen.add(entity.id)
+        full = fold_words(entity.english)
+        names = surnames(entity.english)
+        if len(full) < 2 or not names or ctx.has_form(full):
+            continue
+        if any(ctx.has_form(fold_words(form)) for form in entity.also):
+            continue
+        folded = fold_latin(names[0])
+        ws = ctx.english_words
+        for i, word in enumerate(ws):
+            if not word.capitalised or word.folded != folded:
+                continue
+            before = ws[i - 1] if i and word.tight_before else None
+            if (
+                before is not None
+                and before.capitalised
+                and before.folded not in (TITLES | FUNCTION_WORDS)
+            ):
+                break  # "Ivanka Trump", or a given name already there: not ours to change
+            if any(word.start < r.end and r.start < word.end for r in done.values()):
+                break
+            english = entity.english if word.text == names[0] else word.text
+            if english != word.text:
+                fixes.append(Repair(word.start, word.end, word.text, english, entity.id))
+            break
+    return fixes
+
+
 def repair(
     source: str,
     target: str,
@@ -153,6 +201,8 @@ def repair(
                 continue
             for fix in _person_repairs(ctx, match.entity):
                 repairs.setdefault((fix.start, fix.end), fix)
+        for fix in _first_mentions(ctx, lexicon, repairs):
+            repairs[(fix.start, fix.end)] = fix
     for start, end, before, after, what in date_repairs(source, target):
         if not any(start < r.end and r.start < end for r in repairs.values()):
             repairs[(start, end)] = Repair(start, end, before, after, what)
