@@ -9,27 +9,21 @@ translation keeps its slot until its thread finishes, so the limit on work in fl
 from __future__ import annotations
 
 import asyncio
-import inspect
 import json
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from typing import Any
 
 from tarjama.document import Document
 from tarjama.errors import EngineError
 from tarjama.pipeline import TranslatedDocument
 from tarjama.serve.errors import Overloaded, RequestTimeout
 from tarjama.serve.metrics import Metrics
+from tarjama.terms import Glossary
 from tarjama.translator import Translator, load_document
 
 __all__ = ["TranslationService", "translate_strings"]
-
-
-def _takes_glossary(translator: Translator) -> bool:
-    """Whether this version of the Translator accepts ``glossary=`` (it is being added)."""
-    return "glossary" in inspect.signature(translator.translate_document).parameters
 
 
 class TranslationService:
@@ -50,7 +44,6 @@ class TranslationService:
         self._inflight = 0
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(self.max_inflight, thread_name_prefix="tarjama-translate")
-        self.glossaries_supported = _takes_glossary(translator)
 
     @property
     def inflight(self) -> int:
@@ -63,7 +56,7 @@ class TranslationService:
         format: str = "auto",
         fields: Sequence[str] = (),
         name: str | None = None,
-        glossary: Any = None,
+        glossary: Glossary | None = None,
     ) -> TranslatedDocument:
         """Translate ``source`` (bytes in ``format``, or a parsed Document) with the pipeline.
 
@@ -85,6 +78,9 @@ class TranslationService:
         except asyncio.TimeoutError:
             self.metrics.rejected.labels("timeout").inc()
             raise RequestTimeout(self.timeout) from None
+        except Overloaded:  # the engine's own queue or batch was full
+            self.metrics.rejected.labels("engine_queue").inc()
+            raise
         self.metrics.translated(
             segments=len(result.translations),
             characters=sum(len(t.source) for t in result.translations),
@@ -98,7 +94,7 @@ class TranslationService:
         format: str,
         fields: tuple[str, ...],
         name: str | None,
-        glossary: Any,
+        glossary: Glossary | None,
     ) -> TranslatedDocument:
         try:
             document = (
@@ -112,10 +108,7 @@ class TranslationService:
                     max_bytes=self.translator.max_input_bytes,
                 )
             )
-            options: dict[str, Any] = {}
-            if glossary is not None and self.glossaries_supported:
-                options["glossary"] = glossary
-            return self.translator.translate_document(document, **options)
+            return self.translator.translate_document(document, glossary=glossary)
         finally:
             self._release()
 
