@@ -19,7 +19,7 @@ from tarjama.checks import flag_codes, repair
 from tarjama.document import Document, ProtectedSpan, Segment, Translation
 from tarjama.engines.base import Engine, Hypothesis, TranslationContext, memory_model
 from tarjama.formats import render_document, render_document_bytes
-from tarjama.memory import hit_translation
+from tarjama.memory import Hit, hit_translation
 from tarjama.terms import Lexicon, date_hints
 from tarjama.text import (
     has_arabic,
@@ -182,7 +182,7 @@ def translate_document(
     hypotheses = dict(zip((s.id for s in fresh), engine.translate(fresh, ctx), strict=True))
     terms = glossary.as_mapping() if glossary is not None else None
     translations = [
-        hit_translation(segment, hits[segment.source])
+        _from_memory(segment, hits[segment.source], engine)
         if segment.source in hits
         else _finish(segment, hypotheses.get(segment.id), engine, lexicon, terms)
         for segment in segments
@@ -239,6 +239,15 @@ def _finish(
         segment.id, segment.source, target, engine.name, engine.model_id,
         hyp.score, tuple(dict.fromkeys(flags)), segment.start, segment.end, segment.block_id,
     )  # fmt: skip
+
+
+def _from_memory(segment: Segment, hit: Hit, engine: Engine) -> Translation:
+    """A memory hit as a translation: ``model`` names the model (or ``human``), not the
+    memory's key, which also carries decoding options."""
+    translation = hit_translation(segment, hit)
+    if translation.model == "human":
+        return translation
+    return replace(translation, model=engine.model_id)
 
 
 def _doubts(flags: Sequence[str]) -> int:
