@@ -131,3 +131,17 @@ def test_the_english_index_finds_names_in_one_pass(lexicon: Lexicon) -> None:
     ]  # and Theresa May is not in every month of May
     mention = index.find(text, words(text))[1]
     assert mention.ids == {"person:barack-obama"}
+
+
+def test_a_portfolio_before_a_title_is_no_invented_name(
+    article: list[tuple[str, str]], lexicon: Lexicon
+) -> None:
+    arabic, _ = article[5]  # «… مسؤولة السياسة الخارجية في الاتحاد الأوروبي كايا كالاس …»
+    # the default model's English (tarjama translate, qwen2.5-coder-1.5b-instruct)
+    office = "the European Union’s Foreign Policy Secretary, Kaja Kallas, said today"
+    codes = [f.code for f in check_segment(arabic, office, lexicon=lexicon)]
+    assert INVENTED_ENTITY not in codes
+    # the magazine of that name, standing alone, is still a name the Arabic never gave
+    magazine = "Foreign Policy reported that Kaja Kallas said today"
+    flags = check_segment(arabic, magazine, lexicon=lexicon)
+    assert [f.evidence for f in flags if f.code == INVENTED_ENTITY] == [("Foreign Policy",)]

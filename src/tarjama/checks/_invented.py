@@ -69,6 +69,18 @@ def _capitalised_runs(ctx: NameContext, taken: set[int]) -> list[tuple[int, int]
     return runs
 
 
+def _portfolio(ctx: NameContext, after: int, ids: frozenset[str]) -> bool:
+    """Whether a name is the portfolio of the title after it ("Foreign Policy Secretary",
+    "Health Minister"): the words of an office, not the magazine or body of that name. Never
+    for people and places ("Albania Foreign Minister" still names a country)."""
+    ws = ctx.english_words
+    if after >= len(ws) or not ws[after].tight_before or not ws[after].capitalised:
+        return False
+    if ws[after].folded not in TITLES:
+        return False
+    return not any(i.startswith(("person:", "place:", "country:", "region:")) for i in ids)
+
+
 def check_invented(ctx: NameContext) -> Flag | None:
     """``invented_entity``: names in the English that cannot be traced to the source."""
     invented: list[str] = []
@@ -77,6 +89,8 @@ def check_invented(ctx: NameContext) -> Flag | None:
         for mention in ctx.index.find(ctx.target, ctx.english_words):
             taken.update(range(mention.first_word, mention.first_word + len(mention.key)))
             if not mention.standalone or mention.ids & ctx.sourced:
+                continue
+            if _portfolio(ctx, mention.first_word + len(mention.key), mention.ids):
                 continue
             if not ctx.traced(mention.key) and mention.text not in invented:
                 invented.append(mention.text)
