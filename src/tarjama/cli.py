@@ -107,7 +107,6 @@ def user_errors() -> Iterator[None]:
 
 
 FORMATS = ("auto", "text", "markdown", "html", "json", "jsonl", "docx")
-_SUFFIX = {"markdown": ".md", "html": ".html", "json": ".json", "jsonl": ".jsonl", "text": ".txt"}
 
 
 @app.command()

@@ -34,7 +34,13 @@ if TYPE_CHECKING:
     from tarjama.memory import TranslationMemory
     from tarjama.terms import Glossary
 
-__all__ = ["TranslatedDocument", "name_spans", "segment_document", "translate_document"]
+__all__ = [
+    "TranslatedDocument",
+    "block_targets",
+    "name_spans",
+    "segment_document",
+    "translate_document",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +91,10 @@ class TranslatedDocument:
     @property
     def text(self) -> str:
         return self.output
+
+    def block_targets(self) -> dict[str, str]:
+        """Each block's English: its sentences joined as the source joined them."""
+        return block_targets(self.document, self.translations)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -178,8 +188,8 @@ def translate_document(
     ctx = replace(base, on_progress=on_progress) if on_progress is not None else base
     if fresh and engine.name in _HINTED_ENGINES:
         ctx = replace(ctx, hints=tuple(dict.fromkeys((*ctx.hints, *_hints(fresh, lexicon)))))
-    started = time.perf_counter()
-    hypotheses = dict(zip((s.id for s in fresh), engine.translate(fresh, ctx), strict=True))
+    answers, engine_seconds = _timed_translate(engine, fresh, ctx)
+    hypotheses = dict(zip((s.id for s in fresh), answers, strict=True))
     terms = glossary.as_mapping() if glossary is not None else None
     translations = [
         _from_memory(segment, hits[segment.source], engine)
@@ -188,12 +198,14 @@ def translate_document(
         for segment in segments
     ]
     if engine.name in _SECOND_OPINION_ENGINES:
-        translations = _second_opinion(segments, translations, engine, ctx, lexicon, terms)
-    engine_seconds = time.perf_counter() - started if fresh else 0.0
+        translations, again_seconds = _second_opinion(
+            segments, translations, engine, ctx, lexicon, terms
+        )
+        engine_seconds += again_seconds
     if memory is not None and fresh:
         made = [replace(t, model=who) for t in translations if t.segment_id in hypotheses]
         memory.store_translations(made, version)
-    output, output_bytes = _render(document, _block_targets(document, segments, translations))
+    output, output_bytes = _render(document, block_targets(document, translations))
     meta = {
         "cache_hits": sum(1 for s in todo if s.source in hits),
         "engine_segments": len(fresh),
@@ -262,7 +274,7 @@ def _second_opinion(
     ctx: TranslationContext,
     lexicon: Lexicon,
     glossary: Mapping[str, str] | None,
-) -> list[Translation]:
+) -> tuple[list[Translation], float]:
     """Ask again, carefully, for the sentences whose English got a fact wrong; keep the new
     English only where it gets fewer facts wrong.
 
@@ -272,17 +284,28 @@ def _second_opinion(
     """
     doubtful = [t for t in translations if t.engine == engine.name and _doubts(t.flags)]
     if not doubtful:
-        return translations
+        return translations, 0.0
     by_id = {segment.id: segment for segment in segments}
     again = [by_id[t.segment_id] for t in doubtful]
-    retry_ctx = replace(ctx, careful=True, on_progress=None)
+    answers, seconds = _timed_translate(engine, again, replace(ctx, careful=True, on_progress=None))
     better: dict[str, Translation] = {}
-    for old, segment, hyp in zip(doubtful, again, engine.translate(again, retry_ctx), strict=True):
+    for old, segment, hyp in zip(doubtful, again, answers, strict=True):
         new = _finish(segment, hyp, engine, lexicon, glossary)
         if _doubts(new.flags) < _doubts(old.flags):
             better[segment.id] = new
     logger.info("second opinion: %d of %d doubtful sentences improved", len(better), len(again))
-    return [better.get(t.segment_id, t) for t in translations]
+    return [better.get(t.segment_id, t) for t in translations], seconds
+
+
+def _timed_translate(
+    engine: Engine, segments: Sequence[Segment], ctx: TranslationContext
+) -> tuple[list[Hypothesis], float]:
+    """The engine's answers and the seconds it took (no call at all for nothing to do)."""
+    if not segments:
+        return [], 0.0
+    started = time.perf_counter()
+    answers = engine.translate(segments, ctx)
+    return answers, time.perf_counter() - started
 
 
 def _hints(segments: Sequence[Segment], lexicon: Lexicon) -> list[tuple[str, str]]:
@@ -308,7 +331,7 @@ def _builtin_lexicon() -> Lexicon:
 def _lexicon(glossary: Glossary | None) -> Lexicon:
     """The built-in lexicon, overlaid with the request's glossary when there is one."""
     lexicon = _builtin_lexicon()
-    return lexicon.with_glossary(glossary) if glossary is not None and glossary else lexicon
+    return lexicon.with_glossary(glossary) if glossary else lexicon
 
 
 def _render(document: Document, targets: Mapping[str, str]) -> tuple[str, bytes]:
@@ -320,26 +343,24 @@ def _render(document: Document, targets: Mapping[str, str]) -> tuple[str, bytes]
     return output, output.encode("utf-8")
 
 
-def _block_targets(
-    document: Document, segments: Sequence[Segment], translations: Sequence[Translation]
-) -> dict[str, str]:
+def block_targets(document: Document, translations: Sequence[Translation]) -> dict[str, str]:
     """Join each block's sentences back, keeping the source's line breaks between them."""
-    by_block: dict[str, list[tuple[Segment, Translation]]] = {}
-    for segment, translation in zip(segments, translations, strict=True):
-        by_block.setdefault(segment.block_id, []).append((segment, translation))
+    by_block: dict[str, list[Translation]] = {}
+    for translation in translations:
+        by_block.setdefault(translation.block_id, []).append(translation)
     targets: dict[str, str] = {}
     for block in document.blocks:
-        pairs = by_block.get(block.id)
-        if not pairs:
+        items = by_block.get(block.id)
+        if not items:
             continue
         parts: list[str] = []
-        for i, (segment, translation) in enumerate(pairs):
+        for i, item in enumerate(items):
             if i:
-                gap = block.text[pairs[i - 1][0].end : segment.start]
+                gap = block.text[items[i - 1].end : item.start]
                 parts.append("\n" * gap.count("\n") if "\n" in gap else " ")
-            parts.append(translation.target)
-        lead = block.text[: pairs[0][0].start]
-        trail = block.text[pairs[-1][0].end :]
+            parts.append(item.target)
+        lead = block.text[: items[0].start]
+        trail = block.text[items[-1].end :]
         targets[block.id] = _edge(lead) + "".join(parts) + _edge(trail)
     return targets
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import io
-import itertools
 import json
 import tempfile
 import threading
@@ -27,7 +26,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from tarjama.document import Translation
 from tarjama.errors import InputError
 from tarjama.memory import Entry, export_xliff, write_tmx
 from tarjama.pipeline import TranslatedDocument
@@ -272,27 +270,9 @@ def page_payload(doc_id: str, result: WebResult, name: str | None) -> dict[str, 
 # --- downloads ------------------------------------------------------------------------------
 
 
-def block_targets(translated: TranslatedDocument) -> dict[str, str]:
-    """Each block's English: its sentences joined as the source joined them."""
-    by_block: dict[str, list[Translation]] = {}
-    for translation in translated.translations:
-        by_block.setdefault(translation.block_id, []).append(translation)
-    targets: dict[str, str] = {}
-    for block in translated.document.blocks:
-        items = sorted(by_block.get(block.id, ()), key=lambda t: t.start)
-        if not items:
-            continue
-        text = items[0].target
-        for before, item in itertools.pairwise(items):
-            gap = block.text[before.end : item.start]
-            text += ("\n" if "\n" in gap else " ") + item.target
-        targets[block.id] = text.strip()
-    return targets
-
-
 def _paragraphs(translated: TranslatedDocument) -> list[tuple[str, str]]:
     """(kind, English) of the readable blocks: HTML attributes (alt, title) are left out."""
-    targets = block_targets(translated)
+    targets = {block: text.strip() for block, text in translated.block_targets().items()}
     return [
         (block.kind, targets[block.id])
         for block in translated.document.blocks
