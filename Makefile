@@ -2,7 +2,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-SHARED ?= ../shared
+# The shared data (examples, evaluation sets, UN pool) sits beside the checkout; a fresh clone of a
+# local checkout finds it beside the repository it was cloned from.
+ORIGIN := $(shell git config --get remote.origin.url 2>/dev/null)
+SHARED ?= $(firstword $(wildcard ../shared) $(if $(ORIGIN),$(wildcard $(dir $(ORIGIN))shared)) ../shared)
 MODEL ?= qwen2.5-coder-1.5b-instruct
 # torch is pinned to the CPU build that ships on this machine type; a loose range pulls a CUDA build.
 TORCH ?= torch==2.13.0
