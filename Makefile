@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 # The shared data (examples, evaluation sets, UN pool) sits beside the checkout; a fresh clone of a
 # local checkout finds it beside the repository it was cloned from.
-ORIGIN := $(shell git config --get remote.origin.url 2>/dev/null)
+ORIGIN := $(shell cd "$$(git config --get remote.origin.url 2>/dev/null)" 2>/dev/null && pwd)
 SHARED ?= $(firstword $(wildcard ../shared) $(if $(ORIGIN),$(wildcard $(dir $(ORIGIN))shared)) ../shared)
 MODEL ?= qwen2.5-coder-1.5b-instruct
 # torch is pinned to the CPU build that ships on this machine type; a loose range pulls a CUDA build.
