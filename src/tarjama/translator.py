@@ -72,7 +72,7 @@ def load_document(
     limit = _input_limit(get_settings(), max_bytes)
     if isinstance(source, bytes):
         _check_size(len(source), limit, name or "input")
-        return read_document_bytes(source, format, name=name, fields=fields)
+        return read_document_bytes(source, format, name=name, fields=fields, max_bytes=limit)
     path = Path(source)
     try:
         if path.is_file():
@@ -85,7 +85,7 @@ def load_document(
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
     _check_size(len(data), limit, str(path))  # pipes and devices have no size up front
-    return read_document_bytes(data, format, name=str(path), fields=fields)
+    return read_document_bytes(data, format, name=str(path), fields=fields, max_bytes=limit)
 
 
 class Translator:

@@ -9,6 +9,7 @@ splices English into the original, so identity targets give back the input byte 
 
     text = decode_bytes(data, name)                  # strict; explains bad encodings
     document = read_document(text, "auto", name=name)
+    document = read_document_bytes(data, name=name, max_bytes=2_000_000)  # docx too; bounded
     english = render_document(document, {block.id: ... for block in document.blocks})
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from tarjama.document import Document
-from tarjama.errors import ConfigurationError
+from tarjama.errors import ConfigurationError, InputError
 from tarjama.formats.encoding import DecodedText, decode_bytes, decode_bytes_with_encoding
 from tarjama.formats.registry import detect_format, format_names, get_format
 from tarjama.formats.word import is_docx, read_docx, render_docx
@@ -80,17 +81,37 @@ def read_document_bytes(
     *,
     name: str | None = None,
     fields: Sequence[str] = (),
+    max_bytes: int = 0,
 ) -> Document:
     """Like :func:`read_document` but from raw bytes, which also admits Word ``.docx`` files.
 
-    Text formats are decoded with :func:`decode_bytes` first.
+    Text formats are decoded with :func:`decode_bytes` first. ``max_bytes`` (0 = none) bounds
+    the text the input *expands to*, not only its size on disk: a Word file is refused while
+    its XML streams past (a 144 KB file can hold 21 MB of text), and every format's text is
+    checked once read. Over the limit is an InputError that says "input limit".
     """
     wanted = format.strip().lower()
     if wanted == "docx" or (wanted == "auto" and is_docx(data, name)):
         if fields:
             raise ConfigurationError("fields apply to json and jsonl only, not to docx")
-        return read_docx(data, name)
-    return read_document(decode_bytes(data, name), format, name=name, fields=fields)
+        document = read_docx(data, name, max_text_bytes=max_bytes)
+    else:
+        document = read_document(decode_bytes(data, name), format, name=name, fields=fields)
+    if max_bytes:
+        _check_expanded(document, max_bytes, name)
+    return document
+
+
+def _check_expanded(document: Document, limit: int, name: str | None) -> None:
+    """The text to translate is within the limit (decoding and entities can grow it a little:
+    UTF-16 CJK becomes 3 UTF-8 bytes, ``&nGt;`` 6)."""
+    size = sum(len(block.text.encode("utf-8")) for block in document.blocks)
+    if size > limit:
+        raise InputError(
+            f"{name or 'input'} holds {size / 1e6:.1f} MB of text, more than the "
+            f"{limit / 1e6:.1f} MB input limit; split it into smaller files "
+            "or raise TARJAMA_MAX_INPUT_BYTES"
+        )
 
 
 def render_document_bytes(document: Document, targets: Mapping[str, str]) -> bytes:

@@ -6,6 +6,13 @@ headers, footers, footnotes and text boxes are left alone. A translated paragrap
 formatting of its first run: runs are merged, so inline bold/links inside it are lost, and its
 right-to-left marks are removed. Untranslated paragraphs are not touched, and a render with
 nothing to change returns the original bytes.
+
+A ``.docx`` is a zip of XML parts, and python-docx parses them with lxml. Before it sees one,
+the archive's directory is checked (:mod:`tarjama.formats.archive`: members, expanded bytes,
+expansion ratio) and every XML part is read under tarjama's one XML policy
+(:mod:`tarjama.xmlpolicy`: no entity declarations, no external references, bounded depth),
+counting the text of its runs as it streams past, so a small file whose text expands beyond
+the input limit is refused after reading no more than the limit's worth of text.
 """
 
 from __future__ import annotations
@@ -17,8 +24,16 @@ from typing import Any
 
 from tarjama.document import Block, Document
 from tarjama.errors import ConfigurationError, InputError
+from tarjama.formats.archive import ArchiveLimits, ExpansionBudget, open_archive
+from tarjama.xmlpolicy import iterparse_xml
 
-__all__ = ["is_docx", "read_docx", "render_docx"]
+__all__ = ["DOCX_LIMITS", "check_docx", "is_docx", "read_docx", "render_docx"]
+
+#: What a Word file may expand to before it is refused unread.
+DOCX_LIMITS = ArchiveLimits()
+_W_TEXT = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_XML_STARTS = (b"<", b"\x00<", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
 
 def is_docx(data: bytes, name: str | None = None) -> bool:
@@ -32,6 +47,52 @@ def is_docx(data: bytes, name: str | None = None) -> bool:
             return "word/document.xml" in archive.namelist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return False
+
+
+def _is_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: ExpansionBudget) -> bool:
+    """By name, or by its first bytes (a part can be called anything in ``[Content_Types]``)."""
+    if info.filename.lower().endswith(_XML_SUFFIXES):
+        return True
+    with budget.open(archive, info) as member:
+        head = member.read(64).lstrip(b" \t\r\n")
+    return head.startswith(_XML_STARTS)
+
+
+def _text_bytes(stream: Any, label: str, part: str) -> Iterator[int]:
+    """The UTF-8 size of each run's text in one XML part, streamed under the XML policy; the
+    tree is pruned as it is read, so memory stays flat whatever the part's size."""
+    open_elements: list[Any] = []
+    for event, element in iterparse_xml(stream, name=f"{label} ({part})", kind="a Word part"):
+        if event == "start":
+            open_elements.append(element)
+            continue
+        open_elements.pop()
+        if element.tag == _W_TEXT and element.text:
+            yield len(element.text.encode("utf-8"))
+        if open_elements:
+            open_elements[-1].remove(element)
+
+
+def check_docx(data: bytes, name: str | None = None, *, max_text_bytes: int = 0) -> None:
+    """Refuse a Word file before python-docx expands it: a zip that is too large expanded,
+    an XML part the XML policy refuses, or (``max_text_bytes`` > 0) more text than the input
+    limit. InputError says which."""
+    label = name or "input"
+    budget = ExpansionBudget(name, DOCX_LIMITS)
+    text = 0
+    with open_archive(data, name, DOCX_LIMITS, "Word (.docx) document") as archive:
+        for info in archive.infolist():
+            if info.is_dir() or not _is_xml(archive, info, budget):
+                continue
+            with budget.open(archive, info) as member:
+                for size in _text_bytes(member, label, info.filename):
+                    text += size
+                    if max_text_bytes and text > max_text_bytes:
+                        raise InputError(
+                            f"{label} holds more text than the {max_text_bytes / 1e6:.1f} MB "
+                            "input limit once expanded; split it into smaller documents or "
+                            "raise TARJAMA_MAX_INPUT_BYTES"
+                        )
 
 
 def _open(data: bytes, name: str | None) -> Any:
@@ -77,8 +138,12 @@ def _walk(document: Any) -> Iterator[tuple[str, Any, str]]:
             yield from _table(Table(child, document), f"t{tables}")
 
 
-def read_docx(data: bytes, name: str | None = None) -> Document:
-    """Blocks for every non-blank paragraph; the bytes travel in ``meta['docx']``."""
+def read_docx(data: bytes, name: str | None = None, *, max_text_bytes: int = 0) -> Document:
+    """Blocks for every non-blank paragraph; the bytes travel in ``meta['docx']``.
+
+    The file is checked first (:func:`check_docx`), ``max_text_bytes`` (0 = no limit) bounding
+    the text it may expand to."""
+    check_docx(data, name, max_text_bytes=max_text_bytes)
     document = _open(data, name)
     blocks = [
         Block(id=block_id, text=paragraph.text, kind=kind, locator=block_id)

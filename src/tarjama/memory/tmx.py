@@ -111,20 +111,24 @@ def read_tmx(path: str | os.PathLike[str]) -> Iterator[Entry | None]:
     """
     source = Path(path)
     tool = "tmx"
-    checked = False
+    open_elements: list[ET.Element] = []
     for event, element in iterparse_file(source, "TMX"):
         name = local_name(element.tag)
         if event == "start":
-            if not checked:
-                if name != "tmx":
-                    raise InputError(f"{source} is XML but not TMX: its root element is <{name}>")
-                checked = True
+            if not open_elements and name != "tmx":
+                raise InputError(f"{source} is XML but not TMX: its root element is <{name}>")
+            open_elements.append(element)
             continue
+        open_elements.pop()
         if name == "header":
             tool = element.get("creationtool") or tool
         elif name == "tu":
             yield _entry(element, tool)
-            element.clear()  # keep memory flat on large files
+            # memory stays flat on any size of file: a finished unit leaves the tree entirely
+            # (clearing alone would keep an empty element per unit under <body>)
+            if open_elements:
+                open_elements[-1].remove(element)
+            element.clear()
 
 
 def _entry(tu: ET.Element, tool: str) -> Entry | None:

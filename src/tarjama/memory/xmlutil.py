@@ -1,8 +1,9 @@
 """What the TMX and XLIFF readers and writers share: parsing with clear errors, language tags,
 the text of segments that carry inline markup, and characters XML 1.0 cannot hold.
 
-The stdlib parser (expat) is used on purpose: it never fetches external DTDs or entities
-(TMX files often name ``tmx14.dtd``) and refuses entity-expansion bombs.
+Parsing goes through :mod:`tarjama.xmlpolicy`, the one XML policy of every reader: entity
+declarations and external references refused, DTDs never fetched (TMX files often name
+``tmx14.dtd``), element depth bounded.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from tarjama.errors import InputError
+from tarjama.xmlpolicy import iterparse_xml
+from tarjama.xmlpolicy import parse_xml as _policy_parse
 
 __all__ = [
     "XML_LANG",
@@ -57,35 +60,22 @@ def read_bytes(path: Path) -> bytes:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
-def _parse_error(name: str, kind: str, exc: ET.ParseError) -> InputError:
-    line, column = getattr(exc, "position", (0, 0))
-    reason = str(exc).split(":", 1)[0]
-    return InputError(
-        f"{name} is not well-formed XML, so it cannot be read as {kind}: "
-        f"{reason} at line {line}, column {column + 1}"
-    )
-
-
 def parse_xml(data: bytes | str, name: str, kind: str) -> ET.Element:
-    """Parse a whole document; malformed XML becomes InputError naming the line and column."""
-    if not data.strip():
-        raise InputError(f"{name} is empty, so it cannot be read as {kind}")
-    try:
-        return ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise _parse_error(name, kind, exc) from exc
+    """Parse a whole document under the XML policy; malformed or refused XML becomes
+    InputError naming the line."""
+    return _policy_parse(data, name=name, kind=kind)
 
 
 def iterparse_file(path: Path, kind: str) -> Iterator[tuple[str, ET.Element]]:
-    """Stream ``start``/``end`` events from a file (a TMX can be larger than memory is happy
-    holding as a tree); errors become InputError as in :func:`parse_xml`."""
+    """Stream ``start``/``end`` events from a file under the XML policy (a TMX can be larger
+    than memory is happy holding as a tree); errors become InputError as in :func:`parse_xml`."""
     try:
         if path.stat().st_size == 0:
             raise InputError(f"{path} is empty, so it cannot be read as {kind}")
-        events = ET.iterparse(path, events=("start", "end"))
-        yield from events
-    except ET.ParseError as exc:
-        raise _parse_error(str(path), kind, exc) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    try:
+        yield from iterparse_xml(path, name=str(path), kind=kind)
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
 

@@ -8,8 +8,8 @@ translation memory puts in its cache key, so it depends on the entries and not o
 
 Files are written by people in spreadsheets and terminology tools, so every refusal is a
 :class:`GlossaryError` that names the file and line (or the TBX entry) and says what is wrong.
-XML is parsed with expat straight into :mod:`xml.etree.ElementTree` elements, which also gives
-line numbers; entity declarations are refused before any can be expanded, and no DTD is fetched.
+TBX is parsed under tarjama's one XML policy (:mod:`tarjama.xmlpolicy`), which also gives line
+numbers; entity declarations are refused before any can be expanded, and no DTD is fetched.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
-from xml.parsers import expat
 
 from tarjama.errors import InputError
 from tarjama.terms.keys import form_tokens, tokenize
+from tarjama.xmlpolicy import XMLInputError, parse_xml_lines
 
 __all__ = [
     "Glossary",
@@ -43,7 +43,7 @@ _HEADER = {
     "english": {"en", "english", "target", "tgt"},
     "note": {"note", "notes", "comment", "comments"},
 }
-_XML_LANG = "http://www.w3.org/XML/1998/namespace lang"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _TBX3_NS = "urn:iso:std:iso:30042:ed-2"
 _DEPRECATED = ("deprecated", "superseded")
 
@@ -310,48 +310,18 @@ def _parse_table(text: str, delimiter: str, where: str) -> list[GlossaryEntry]:
 
 
 def _tree(text: str, where: str) -> tuple[ET.Element, dict[int, int]]:
-    """The XML as ElementTree elements and each element's line.
-
-    A bare ``<!DOCTYPE martif SYSTEM "TBXcoreStructV02.dtd">`` (common in TBX-Basic files) is
-    accepted and the DTD never fetched; a DOCTYPE with an internal subset, any entity
-    declaration and any entity the parser would have to skip are refused, as defusedxml does.
-    """
-    builder = ET.TreeBuilder()
-    lines: dict[int, int] = {}
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-
-    def start(tag: str, attrs: dict[str, str]) -> None:
-        lines[id(builder.start(tag, attrs))] = parser.CurrentLineNumber
-
-    def refuse(what: str) -> None:
-        raise GlossaryError(
-            f"{where}:{parser.CurrentLineNumber}: {what}; TBX glossaries must not declare or"
-            " use entities (they can expand to gigabytes or read local files)"
-        )
-
-    def doctype(name: str, system: str | None, public: str | None, internal: int) -> None:
-        if internal:
-            refuse("a <!DOCTYPE> with declarations in it")
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = builder.end
-    parser.CharacterDataHandler = builder.data
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = lambda name, *_: refuse(f"an <!ENTITY {name}> declaration")
-    parser.SkippedEntityHandler = lambda name, *_: refuse(f"an undefined entity &{name};")
+    """The XML as ElementTree elements and each element's line, read under tarjama's one XML
+    policy (:mod:`tarjama.xmlpolicy`): a bare ``<!DOCTYPE martif SYSTEM
+    "TBXcoreStructV02.dtd">`` (common in TBX-Basic files) is accepted and never fetched, any
+    entity declaration or external reference is refused before anything is expanded."""
     try:
-        parser.Parse(text, True)
-    except expat.ExpatError as exc:
-        reason = expat.errors.messages[exc.code]
-        raise GlossaryError(
-            f"{where}:{exc.lineno}: malformed XML ({reason}, column {exc.offset + 1})"
-        ) from exc
-    return builder.close(), lines
+        return parse_xml_lines(text, name=where, kind="a TBX glossary")
+    except XMLInputError as exc:
+        raise GlossaryError(f"{where}:{exc.line}: {exc.reason}") from exc
 
 
 def _local(tag: str) -> str:
-    return tag.rsplit(" ", 1)[-1]
+    return tag.rsplit("}", 1)[-1]
 
 
 def _terms(lang_set: ET.Element) -> list[tuple[str, str, ET.Element]]:
