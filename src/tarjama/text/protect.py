@@ -102,7 +102,9 @@ def mask(
 ) -> tuple[str, tuple[ProtectedSpan, ...]]:
     """Replace the spans whose kind is in ``kinds`` with numbered placeholders.
 
-    ``style`` is a ``str.format`` pattern (default ``⟨{}⟩``, numbered from 0 in text order).
+    ``style`` is a ``str.format`` pattern (default ``⟨{}⟩``, numbered from 0 in text order,
+    skipping any number whose placeholder the text already holds, so restoring never replaces
+    the text's own ``⟨0⟩``).
     Returns the masked text and all spans, sorted, with ``placeholder`` set on the masked ones
     and ``""`` on the others; offsets still point into ``text``. A span with a ``target`` (a
     name given in its English form) is replaced by that English instead of a placeholder: there
@@ -127,6 +129,9 @@ def mask(
             result.append(replace(span, placeholder=""))
             continue
         placeholder = style.format(number)
+        while placeholder in text:  # the text's own "⟨0⟩" must not be taken for a placeholder
+            number += 1
+            placeholder = style.format(number)
         number += 1
         parts += [text[cursor : span.start], placeholder]
         cursor = span.end

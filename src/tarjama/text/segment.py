@@ -265,10 +265,13 @@ def segment_block(block: Block) -> list[Segment]:
     ranges as kind ``"format"``), none of them masked yet.
     """
     segments: list[Segment] = []
-    for index, (start, end) in enumerate(split_sentences(block.text, protect=block.protect)):
+    for start, end in split_sentences(block.text, protect=block.protect):
         keep = [(max(s, start) - start, min(e, end) - start) for s, e in block.protect]
         source, moved = _normalize_outside(block.text[start:end], keep)
         stripped = source.strip()
+        if not stripped:
+            continue  # only tatweel or invisible marks: nothing an engine could translate
+        index = len(segments)
         shift = len(source) - len(source.lstrip())
         moved = [(s - shift, e - shift) for s, e in moved]
         segments.append(
