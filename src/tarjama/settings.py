@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     serve_batch_max_segments: int = 512
     serve_memory: bool = True
     """Let the server answer sentences it has translated before from the translation memory."""
+    serve_files_max_count: int = 1000
+    """Translated files kept for ``/download_file`` at most (the oldest go first)."""
+    serve_files_max_bytes: int = 500_000_000
+    """Bytes of translated files kept for ``/download_file`` at most (the oldest go first)."""
+    serve_rate_identities: int = 10_000
+    """Keys or client addresses the rate limiter remembers at once (idle ones are forgotten)."""
+    serve_metrics_public: bool = False
+    """Answer ``/metrics`` to any client; off: only to clients on loopback (403 otherwise)."""
 
     @property
     def models_dir(self) -> Path:

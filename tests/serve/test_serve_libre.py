@@ -48,7 +48,10 @@ def test_a_list_of_texts_answers_a_list_with_detections(server: Server) -> None:
     assert len(answer["translatedText"]) == 2
     assert all(isinstance(t, str) and t for t in answer["translatedText"])
     assert answer["detectedLanguage"] == [{"confidence": 100.0, "language": "ar"}] * 2
-    assert answer["alternatives"] == [[], []]
+    # one list of other translations per text (CTranslate2's n-best; see test_serve_alternatives)
+    assert len(answer["alternatives"]) == 2
+    for english, others in zip(answer["translatedText"], answer["alternatives"], strict=True):
+        assert len(others) <= 2 and english not in others
 
 
 def test_auto_on_a_single_text_gives_one_detection(server: Server) -> None:
@@ -74,7 +77,15 @@ def test_html_keeps_its_markup(server: Server) -> None:
         ({"q": ARABIC, "source": "ar", "target": "en", "format": "pdf"},
          "pdf format is not supported"),
         ({"q": ARABIC, "source": "ar", "target": "en", "alternatives": "many"},
-         "Invalid request: alternatives parameter is not valid"),
+         "Invalid request: alternatives parameter is not a number"),
+        ({"q": ARABIC, "source": "ar", "target": "en", "alternatives": "1.5"},
+         "Invalid request: alternatives parameter is not a number"),
+        ({"q": ARABIC, "source": "ar", "target": "en", "alternatives": [2]},
+         "Invalid request: alternatives parameter is not a number"),
+        ({"q": ARABIC, "source": "ar", "target": "en", "alternatives": True},
+         "Invalid request: alternatives parameter is not a number"),
+        ({"q": ARABIC, "source": "ar", "target": "en", "alternatives": 4},
+         "Invalid request: alternatives parameter must be <= 3"),
     ],
 )  # fmt: skip
 def test_bad_requests_are_400_with_libretranslate_messages(

@@ -181,7 +181,35 @@ class CTranslate2Engine:
             batches.append(current)
         return batches
 
+    def translate_n_best(
+        self, segments: Sequence[Segment], n: int, context: TranslationContext | None = None
+    ) -> list[list[Hypothesis]]:
+        """Up to ``n`` hypotheses per segment, best first: the beams the search kept (the beam
+        is widened to ``n`` when it is narrower). What LibreTranslate's ``alternatives`` are
+        made of; the first is the one :meth:`translate` would give with a beam that wide."""
+        if self._translator is None:
+            raise EngineError(f"engine for {self.model_id} is closed")
+        context = context or TranslationContext()
+        results: list[list[Hypothesis]] = [[Hypothesis(text="")] for _ in segments]
+        pending: list[tuple[int, list[str]]] = []
+        for i, segment in enumerate(segments):
+            text = segment.engine_text.strip()
+            if text:
+                pieces = self._source_sp.encode(text, out_type=str)
+                pending.append((i, [*self._source_prefix, *pieces, "</s>"]))
+        pending.sort(key=lambda item: len(item[1]))
+        for batch in self._batches(pending):
+            outputs = self._decode([t for _, t in batch], num_hypotheses=max(1, n))
+            for (i, _), output in zip(batch, outputs, strict=True):
+                count = len(output.hypotheses)
+                results[i] = [self._hypothesis(output, k) for k in range(count)]
+            context.advance(len(batch))
+        return results
+
     def _run(self, sources: list[list[str]]) -> list[Hypothesis]:
+        return [self._hypothesis(output) for output in self._decode(sources)]
+
+    def _decode(self, sources: list[list[str]], num_hypotheses: int = 1) -> list[Any]:
         prefix = [list(self._target_prefix) for _ in sources] if self._target_prefix else None
         try:
             outputs = self._translator.translate_batch(
@@ -189,23 +217,24 @@ class CTranslate2Engine:
                 target_prefix=prefix,
                 max_batch_size=self.max_batch_tokens,
                 batch_type="tokens",
-                beam_size=self.beam_size,
+                beam_size=max(self.beam_size, num_hypotheses),
+                num_hypotheses=num_hypotheses,
                 max_input_length=self.max_input_length,
                 max_decoding_length=self.max_decoding_length,
                 return_scores=True,
             )
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"{self.model_id}: translation failed: {exc}") from exc
-        return [self._hypothesis(output) for output in outputs]
+        return list(outputs)
 
-    def _hypothesis(self, output: Any) -> Hypothesis:
-        tokens: list[str] = list(output.hypotheses[0])
+    def _hypothesis(self, output: Any, index: int = 0) -> Hypothesis:
+        tokens: list[str] = list(output.hypotheses[index])
         if self._target_prefix and tokens[: len(self._target_prefix)] == self._target_prefix:
             tokens = tokens[len(self._target_prefix) :]
         pieces = [t for t in tokens if t not in _SPECIAL and not _NOT_TEXT.fullmatch(t)]
         # Pieces the target model does not know come back verbatim; "▁" is their space.
         text = self._target_sp.decode(pieces).replace("\u2581", " ").strip()
-        score = float(output.scores[0]) if output.scores else None
+        score = float(output.scores[index]) if len(output.scores) > index else None
         if score is not None and not math.isfinite(score):
             score = None
         return Hypothesis(text=text, score=score)

@@ -2,10 +2,17 @@
 
 Keys are off by default when the server listens on loopback (a laptop, a CI job) and on
 otherwise, or whenever ``TARJAMA_SERVE_API_KEYS=on``. A key may come as ``api_key`` in the body
-(LibreTranslate's way), ``Authorization: Bearer …`` or ``X-API-Key``.
+(LibreTranslate's way), ``Authorization: Bearer …``, ``X-API-Key`` (the web page's way) or an
+``api_key`` query parameter (a download link).
 
-A missing key is 401 on the native API; LibreTranslate answers 400 there, and its routes do the
-same so its clients show the message. An unknown or revoked key is 403 everywhere.
+Every route that translates, detects or hands back a translation calls :meth:`Access.check`,
+and nothing else decides: LibreTranslate's ``/translate``, ``/translate_file``,
+``/download_file/…`` and ``/detect``, every ``/v1`` route but ``/health`` and ``/metrics``, and
+the web page's ``POST /web/translate`` and ``GET /web/download/…``. A missing key is 401 on the
+native API and the web page; LibreTranslate answers 400 there, and its routes do the same so its
+clients show the message. An unknown or revoked key is 403 everywhere; over the key's request
+or character rate, 429 with ``Retry-After`` (413 when one request alone is over its character
+rate). The table is in docs/serve.md.
 """
 
 from __future__ import annotations
@@ -20,10 +27,11 @@ from tarjama.serve.keys import ApiKey, KeyStore
 from tarjama.serve.limits import RateLimiter
 from tarjama.settings import Settings
 
-__all__ = ["Access", "Caller", "keys_required"]
+__all__ = ["Access", "Caller", "is_loopback", "keys_required", "metrics_allowed"]
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a name or an address) is this machine's loopback."""
     if host in ("localhost", ""):
         return True
     try:
@@ -39,7 +47,15 @@ def keys_required(settings: Settings) -> bool:
         return True
     if mode in ("off", "false", "0", "no"):
         return False
-    return not _is_loopback(settings.serve_host)
+    return not is_loopback(settings.serve_host)
+
+
+def metrics_allowed(settings: Settings, request: Request) -> bool:
+    """``/metrics`` tells how busy the server is and which routes are used: loopback clients
+    (a Prometheus beside the server) only, unless ``TARJAMA_SERVE_METRICS_PUBLIC`` is on."""
+    if settings.serve_metrics_public:
+        return True
+    return request.client is not None and is_loopback(request.client.host)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import ValidationError
 
+from tarjama.serve.alternatives import LIMIT as ALTERNATIVES_LIMIT
+from tarjama.serve.alternatives import NBestEngine
 from tarjama.serve.detection import detect_languages
 from tarjama.serve.errors import ERROR_RESPONSES, ApiError
 from tarjama.serve.files import FILE_FORMATS, translate_file
@@ -48,6 +50,23 @@ def _check_languages(source: str, target: str) -> None:
         raise ApiError(400, f"{target} is not supported")
 
 
+def _alternatives(value: Any) -> int:
+    """LibreTranslate's check: anything ``int()`` takes is a number (``"2"``, ``2.0``)."""
+    if value is None or value == "":
+        return 0
+    if isinstance(value, bool):  # int(True) is 1, but true is no number of alternatives
+        raise ApiError(400, "Invalid request: alternatives parameter is not a number")
+    try:
+        count = int(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ApiError(400, "Invalid request: alternatives parameter is not a number") from None
+    if count > ALTERNATIVES_LIMIT:
+        raise ApiError(
+            400, f"Invalid request: alternatives parameter must be <= {ALTERNATIVES_LIMIT}"
+        )
+    return max(0, count)
+
+
 def _parse_translate(payload: dict[str, Any]) -> LibreTranslateRequest:
     for name in ("q", "source", "target"):
         if not payload.get(name):
@@ -55,7 +74,7 @@ def _parse_translate(payload: dict[str, Any]) -> LibreTranslateRequest:
     fmt = payload.get("format") or "text"
     if fmt not in ("text", "html"):
         raise ApiError(400, f"{fmt} format is not supported")
-    payload = {**payload, "format": fmt}
+    payload = {**payload, "format": fmt, "alternatives": _alternatives(payload.get("alternatives"))}
     try:
         return LibreTranslateRequest.model_validate(payload)
     except ValidationError as exc:
@@ -71,7 +90,11 @@ def _parse_translate(payload: dict[str, Any]) -> LibreTranslateRequest:
     summary="Translate text (LibreTranslate)",
 )
 async def translate(request: Request, state: State) -> dict[str, Any]:
-    """Translate ``q`` (a string or a list of strings) from Arabic into English."""
+    """Translate ``q`` (a string or a list of strings) from Arabic into English.
+
+    ``alternatives`` (0 to 3) asks for other translations of each whole text: real n-best
+    translations with a CTranslate2 model, none with a chat engine (see docs/serve.md).
+    """
     body = _parse_translate(await read_payload(request))
     _check_languages(body.source, body.target)
     texts = body.q if isinstance(body.q, list) else [body.q]
@@ -95,8 +118,12 @@ async def translate(request: Request, state: State) -> dict[str, Any]:
     if body.source == "auto":
         found = [detect_languages(t)[0] for t in texts]
         result["detectedLanguage"] = found if isinstance(body.q, list) else found[0]
-    if body.alternatives > 0:  # one translation per text: the alternatives are always empty
-        result["alternatives"] = [[] for _ in texts] if isinstance(body.q, list) else []
+    if body.alternatives > 0:
+        others: list[list[str]] = [[] for _ in texts]
+        engine = state.base_engine
+        if body.format == "text" and isinstance(engine, NBestEngine):
+            others = await service.alternatives(engine, texts, body.alternatives, english)
+        result["alternatives"] = others if isinstance(body.q, list) else others[0]
     return result
 
 
@@ -116,7 +143,7 @@ async def detect(request: Request, state: State) -> list[dict[str, Any]]:
         raise _missing("q")
     if not isinstance(q, str):
         raise ApiError(400, "Invalid request: q must be a string")
-    state.access.check(request, payload.get("api_key"), characters=0, libre=True)
+    state.access.check(request, payload.get("api_key"), characters=len(q), libre=True)
     return detect_languages(q)
 
 
@@ -168,8 +195,13 @@ async def translate_file_route(
     summary="Download a translated file (LibreTranslate)",
     responses={200: {"description": "The translated file"}},
 )
-async def download_file(filename: str, state: State) -> FileResponse:
-    """A file from ``/translate_file``, under its original name."""
+async def download_file(request: Request, filename: str, state: State) -> FileResponse:
+    """A file from ``/translate_file``, under its original name.
+
+    With keys on, the download needs a key too (``X-API-Key``, ``Authorization: Bearer`` or
+    ``?api_key=``): the file is a translation, and the URL alone must not be enough.
+    """
+    state.access.check(request, None, characters=0, libre=True)
     found = state.files.open(filename)
     if found is None:
         raise ApiError(404, "Invalid filename")

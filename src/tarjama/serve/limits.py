@@ -3,7 +3,8 @@
 * the request body size is checked before the body is read (``Content-Length``) and while it
   streams in (a chunked upload cannot slip past): 413;
 * per key (or per client address when keys are off), requests and characters per minute in a
-  sliding window: 429 with ``Retry-After``;
+  sliding window: 429 with ``Retry-After``; the limiter forgets idle identities and holds at
+  most :data:`MAX_IDENTITIES`, so its memory does not grow with the number of clients;
 * every translation runs under a per-request timeout and an admission limit on translations in
   flight: 503 with ``Retry-After`` (see :mod:`tarjama.serve.service`).
 """
@@ -12,28 +13,44 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tarjama.serve.errors import ApiError
 
-__all__ = ["BodySizeLimit", "RateLimiter"]
+__all__ = ["MAX_IDENTITIES", "BodySizeLimit", "RateLimiter"]
 
 WINDOW = 60.0  # seconds: limits are "per minute"
+#: Identities (keys, or client addresses with keys off) the limiter remembers at once; the one
+#: seen least recently is forgotten first. Idle ones (nothing in the last minute) are forgotten
+#: anyway, so this only bites when more clients than this are active in the same minute.
+MAX_IDENTITIES = 10_000
+_STEP = 1.0  # seconds: requests in the same second share one counter
 
 
 class RateLimiter:
     """Sliding one-minute windows of requests and characters, per identity (in memory).
 
-    ``clock`` is a parameter so tests can move time instead of sleeping.
+    Memory is bounded twice over: an identity holds at most one counter per second of the
+    window (requests in the same second are added up), and the limiter holds at most
+    ``max_identities`` identities, forgetting idle ones first. ``clock`` is a parameter so
+    tests can move time instead of sleeping.
     """
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, max_identities: int = MAX_IDENTITIES
+    ) -> None:
         self._clock = clock
-        self._events: dict[str, deque[tuple[float, int]]] = {}
+        self.max_identities = max(1, max_identities)
+        # identity -> [second, requests, characters] counters, oldest first; the dict is kept
+        # in the order identities were last seen, so the idle ones are at the front
+        self._events: OrderedDict[str, deque[list[float]]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._events)
 
     def check(self, who: str, characters: int, *, rate: int, chars: int) -> None:
         """Count one request of ``characters`` for ``who``, or raise a 429 ApiError.
@@ -44,12 +61,19 @@ class RateLimiter:
             return
         now = self._clock()
         with self._lock:
-            events = self._events.setdefault(who, deque())
+            self._forget_idle(now)
+            events = self._events.get(who)
+            if events is None:
+                events = self._events[who] = deque()
+                while len(self._events) > self.max_identities:
+                    self._events.popitem(last=False)
+            else:
+                self._events.move_to_end(who)
             while events and events[0][0] <= now - WINDOW:
                 events.popleft()
-            if rate and len(events) >= rate:
+            if rate and sum(e[1] for e in events) >= rate:
                 raise _slow_down(f"more than {rate} requests a minute", events[0][0] + WINDOW - now)
-            used = sum(n for _, n in events)
+            used = sum(e[2] for e in events)
             if chars and used + characters > chars:
                 if characters > chars:
                     raise ApiError(
@@ -58,12 +82,25 @@ class RateLimiter:
                     )  # fmt: skip
                 wait = self._wait_for(events, used + characters - chars, now)
                 raise _slow_down(f"more than {chars} characters a minute", wait)
-            events.append((now, characters))
+            second = now - now % _STEP
+            if events and events[-1][0] == second:
+                events[-1][1] += 1
+                events[-1][2] += characters
+            else:
+                events.append([second, 1, characters])
+
+    def _forget_idle(self, now: float) -> None:
+        """Drop identities at the front (least recently seen) whose window is empty."""
+        while self._events:
+            who, events = next(iter(self._events.items()))
+            if events and events[-1][0] > now - WINDOW:
+                return
+            del self._events[who]
 
     @staticmethod
-    def _wait_for(events: deque[tuple[float, int]], excess: int, now: float) -> float:
-        freed = 0
-        for at, n in events:
+    def _wait_for(events: deque[list[float]], excess: int, now: float) -> float:
+        freed = 0.0
+        for at, _requests, n in events:
             freed += n
             if freed >= excess:
                 return at + WINDOW - now

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 
+from tarjama.engines.base import Engine
 from tarjama.serve.access import Access, keys_required
 from tarjama.serve.batching import BatchingEngine, QueuedEngine, wrap_engine
 from tarjama.serve.errors import Overloaded, install_error_handlers
@@ -47,6 +48,8 @@ class ServerState:
     files: FileStore
     service: TranslationService | None = None
     engine: BatchingEngine | QueuedEngine | None = None
+    base_engine: Engine | None = None
+    """the engine itself, unwrapped: for what only it can do (n-best alternatives)"""
 
     def running(self) -> TranslationService:
         if self.service is None:  # only before startup or after shutdown
@@ -69,9 +72,13 @@ def install(app: FastAPI, settings: Settings, *, owns_translator: bool = True) -
     state = ServerState(
         settings=settings,
         metrics=Metrics(),
-        access=Access(settings, keys, RateLimiter()),
+        access=Access(settings, keys, RateLimiter(max_identities=settings.serve_rate_identities)),
         glossaries=GlossaryStore(settings.home / "glossaries.sqlite"),
-        files=FileStore(settings.home / "serve-files"),
+        files=FileStore(
+            settings.home / "serve-files",
+            max_files=settings.serve_files_max_count,
+            max_bytes=settings.serve_files_max_bytes,
+        ),
     )
     app.state.server = state
     app.state.owns_translator = owns_translator
@@ -103,6 +110,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         memory=base.memory if base.memory is not None else False,
     )
     state.engine = wrapped
+    state.base_engine = engine
     state.service = TranslationService(
         served,
         state.metrics,
@@ -115,6 +123,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         state.service.close()
         state.service = None
+        state.base_engine = None
         wrapped.close()
         app.state.translator = base
         if app.state.owns_translator:

@@ -48,7 +48,13 @@ class LibreTranslateRequest(BaseModel):
     source: str = Field("ar", description="`ar`, or `auto` to detect")
     target: str = Field("en", description="Only `en`")
     format: Literal["text", "html"] = "text"
-    alternatives: int = Field(0, ge=0, description="Accepted; tarjama gives one translation")
+    alternatives: int = Field(
+        0,
+        ge=0,
+        le=3,
+        description="Other translations of each whole text wanted (CTranslate2 models make them;"
+        " chat engines give none)",
+    )
     api_key: str | None = None
 
 

@@ -11,19 +11,23 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from typing import TypeVar
 
 from tarjama.document import Document
 from tarjama.errors import EngineError
 from tarjama.pipeline import TranslatedDocument
+from tarjama.serve.alternatives import NBestEngine, alternatives
 from tarjama.serve.errors import Overloaded, RequestTimeout
 from tarjama.serve.metrics import Metrics
 from tarjama.terms import Glossary
 from tarjama.translator import Translator, load_document
 
 __all__ = ["TranslationService", "translate_strings"]
+
+_T = TypeVar("_T")
 
 
 class TranslationService:
@@ -62,31 +66,53 @@ class TranslationService:
 
         Bytes are parsed in the worker thread too: a big document never blocks the event loop.
         """
-        with self._lock:
-            if self._inflight >= self.max_inflight:
-                self.metrics.rejected.labels("busy").inc()
-                raise Overloaded(f"{self._inflight} translations are already running")
-            self._inflight += 1
         job = partial(self._run, source, format, tuple(fields), name, glossary)
-        try:
-            future = self._pool.submit(job)
-        except RuntimeError:  # the pool is shut down: the server is stopping
-            self._release()
-            raise Overloaded("the server is shutting down", retry_after=5) from None
-        try:
-            result = await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
-        except asyncio.TimeoutError:
-            self.metrics.rejected.labels("timeout").inc()
-            raise RequestTimeout(self.timeout) from None
-        except Overloaded:  # the engine's own queue or batch was full
-            self.metrics.rejected.labels("engine_queue").inc()
-            raise
+        result: TranslatedDocument = await self._admitted(job)
         self.metrics.translated(
             segments=len(result.translations),
             characters=sum(len(t.source) for t in result.translations),
             cache_hits=int(result.meta.get("cache_hits", 0) or 0),
         )
         return result
+
+    async def alternatives(
+        self, engine: NBestEngine, texts: Sequence[str], count: int, main: Sequence[str]
+    ) -> list[list[str]]:
+        """Up to ``count`` other translations of each text (see :mod:`.alternatives`), under
+        the same admission limit and timeout as a translation."""
+
+        def job() -> list[list[str]]:
+            try:
+                return [
+                    alternatives(engine, text, count, english)
+                    for text, english in zip(texts, main, strict=True)
+                ]
+            finally:
+                self._release()
+
+        found: list[list[str]] = await self._admitted(job)
+        return found
+
+    async def _admitted(self, job: Callable[[], _T]) -> _T:
+        """Run ``job`` (which releases its slot when done) in the pool, or refuse it at once."""
+        with self._lock:
+            if self._inflight >= self.max_inflight:
+                self.metrics.rejected.labels("busy").inc()
+                raise Overloaded(f"{self._inflight} translations are already running")
+            self._inflight += 1
+        try:
+            future = self._pool.submit(job)
+        except RuntimeError:  # the pool is shut down: the server is stopping
+            self._release()
+            raise Overloaded("the server is shutting down", retry_after=5) from None
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+        except asyncio.TimeoutError:
+            self.metrics.rejected.labels("timeout").inc()
+            raise RequestTimeout(self.timeout) from None
+        except Overloaded:  # the engine's own queue or batch was full
+            self.metrics.rejected.labels("engine_queue").inc()
+            raise
 
     def _run(
         self,

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 
 from tarjama import __version__
+from tarjama.serve.access import metrics_allowed
 from tarjama.serve.errors import ERROR_RESPONSES, ApiError
 from tarjama.serve.glossaries import GlossaryEntry, GlossaryRecord, to_glossary
 from tarjama.serve.runtime import ServerState, server_state
@@ -219,8 +220,14 @@ async def health(state: State) -> dict[str, Any]:
     tags=["operations"],
     summary="Prometheus metrics",
     response_class=Response,
-    responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}},
+    responses={
+        200: {"content": {"text/plain": {}}, "description": "Prometheus text format"},
+        403: {**_ERRORS[403], "description": "Not a loopback client (see docs/serve.md)"},
+    },
 )
-async def metrics(state: State) -> Response:
-    """Requests, latency, segments, characters, cache hits and engine time."""
+async def metrics(request: Request, state: State) -> Response:
+    """Requests, latency, segments, characters, cache hits and engine time: to loopback
+    clients only, unless ``TARJAMA_SERVE_METRICS_PUBLIC`` is on."""
+    if not metrics_allowed(state.settings, request):
+        raise ApiError(403, "/metrics answers loopback clients only on this server")
     return state.metrics.render()

@@ -6,7 +6,9 @@ English side by side, sentence by sentence, from the segments it gets back. Down
 (``GET /web/download/{id}.{txt|html|docx|tmx|xliff}``) are rendered from the real
 :class:`~tarjama.pipeline.TranslatedDocument`, kept in a small per-app LRU store, so what a
 reader downloads is exactly what they saw. These routes are the page's own: the public APIs
-(``/v1``, LibreTranslate) may change shape without breaking it, and the other way round.
+(``/v1``, LibreTranslate) may change shape without breaking it, and the other way round. They
+pass the same access check as those APIs (:mod:`tarjama.serve.access`): with keys on, the page
+asks for a key, keeps it in the browser's localStorage and sends it as ``X-API-Key``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from tarjama.errors import InputError
 from tarjama.memory import Entry, export_xliff, write_tmx
 from tarjama.pipeline import TranslatedDocument
+from tarjama.serve.runtime import server_state
 from tarjama.serve.service import TranslationService
 from tarjama.terms import Glossary, GlossaryEntry, GlossaryError
 
@@ -170,18 +173,24 @@ async def translate(
 ) -> Response:
     """Translate pasted text or an uploaded file (txt, md, html, docx) for the page.
 
-    Errors are raised as tarjama's own and answered by the server's one error mapping
-    (``{"error": …}``, 400/413/503 …), which the page shows in its alert region.
+    The page is held to the same access check as the APIs (key, request and character rates;
+    the page sends its key as ``X-API-Key``). Errors are raised as tarjama's own and answered
+    by the server's one error mapping (``{"error": …}``, 400/401/403/413/429/503 …), which the
+    page shows in its alert region.
     """
-    service: TranslationService = request.app.state.server.running()
+    state = server_state(request)
+    service: TranslationService = state.running()
     limit = service.translator.max_input_bytes
-    terms = parse_glossary(glossary)
     if file is not None and file.filename:
         data = await file.read(limit + 1) if limit else await file.read()
         name: str | None = file.filename
+        characters = len(data)  # a file is charged by its bytes, as /translate_file is
     else:
         # browsers send a textarea's line breaks as CRLF; the reader typed LF
-        data, name = text.replace("\r\n", "\n").encode("utf-8"), None
+        text = text.replace("\r\n", "\n")
+        data, name, characters = text.encode("utf-8"), None, len(text)
+    state.access.check(request, None, characters=characters)
+    terms = parse_glossary(glossary)
     if limit and len(data) > limit:
         raise InputError(
             f"{name or 'the text'} is larger than the {limit / 1e6:.1f} MB input limit; "
@@ -198,6 +207,7 @@ async def translate(
 @router.get("/web/download/{filename}")
 def download(request: Request, filename: str) -> Response:
     """The English (txt, html, docx) or the pair (tmx, xliff) of a translation the page made."""
+    server_state(request).access.check(request, None, characters=0)
     doc_id, _, kind = filename.rpartition(".")
     if kind not in KINDS:
         known = ", ".join(KINDS)

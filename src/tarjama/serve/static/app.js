@@ -1,9 +1,11 @@
 // tarjama's bilingual page: send an article to /web/translate, draw the Arabic and the English
-// side by side sentence by sentence, keep the reader's glossary in localStorage.
+// side by side sentence by sentence, keep the reader's glossary (and API key, when the server
+// asks for one) in localStorage.
 // Plain browser JavaScript, no framework and no build step, so the page works offline.
 "use strict";
 
 const GLOSSARY_KEY = "tarjama.glossary.v1";
+const API_KEY = "tarjama.apiKey.v1";
 const $ = (id) => document.getElementById(id);
 
 // --- glossary ---------------------------------------------------------------------------------
@@ -77,6 +79,50 @@ function addGlossaryRow() {
   $("glossary-panel").open = true;
   const inputs = $("glossary-rows").querySelectorAll('input[data-field="ar"]');
   inputs[inputs.length - 1].focus();
+}
+
+// --- API key: the same access check as the APIs, sent as a header ------------------------------
+
+function apiKey() {
+  return (localStorage.getItem(API_KEY) || "").trim();
+}
+
+function keyHeaders() {
+  const key = apiKey();
+  return key ? { "X-API-Key": key } : {};
+}
+
+function askForKey() {
+  $("key-panel").open = true;
+  $("api-key").focus();
+}
+
+// A link cannot carry a header: with a key, a download is fetched and handed to the browser.
+async function keyedDownload(event) {
+  const link = event.currentTarget;
+  if (!apiKey() || !link.href) return; // no key: the plain link works
+  event.preventDefault();
+  clearError();
+  try {
+    const response = await fetch(link.href, { headers: keyHeaders() });
+    if (!response.ok) {
+      if (response.status === 401 || response.status === 403) askForKey();
+      showError(await errorMessage(response));
+      return;
+    }
+    const named = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "");
+    const url = URL.createObjectURL(await response.blob());
+    const save = Object.assign(document.createElement("a"), {
+      href: url,
+      download: named ? named[1] : "",
+    });
+    document.body.append(save);
+    save.click();
+    save.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  } catch (err) {
+    showError(`Could not reach the tarjama server (${err.message}).`);
+  }
 }
 
 // --- status, errors, busy state ---------------------------------------------------------------
@@ -215,9 +261,14 @@ async function translate(event) {
   form.append("glossary", JSON.stringify(glossary));
   setBusy(true);
   try {
-    const response = await fetch("/web/translate", { method: "POST", body: form });
+    const response = await fetch("/web/translate", {
+      method: "POST",
+      body: form,
+      headers: keyHeaders(),
+    });
     if (!response.ok) {
       setBusy(false);
+      if (response.status === 401 || response.status === 403) askForKey();
       showError(await errorMessage(response));
       return;
     }
@@ -248,6 +299,18 @@ function init() {
   pairs.addEventListener("focusout", () => highlight(null));
   renderGlossary();
   if (glossary.length) $("glossary-panel").open = true; // terms in use are shown, not hidden
+  const key = $("api-key");
+  key.value = apiKey();
+  key.addEventListener("input", () => localStorage.setItem(API_KEY, key.value.trim()));
+  for (const link of document.querySelectorAll(".downloads a")) {
+    link.addEventListener("click", keyedDownload);
+  }
+  fetch("/frontend/settings")
+    .then((response) => (response.ok ? response.json() : {}))
+    .then((settings) => {
+      if (settings.keyRequired && !apiKey()) $("key-panel").open = true;
+    })
+    .catch(() => {}); // the page works without it
 }
 
 document.addEventListener("DOMContentLoaded", init);
