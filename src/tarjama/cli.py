@@ -20,6 +20,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -36,6 +37,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from tarjama import atomic
 from tarjama.errors import (
     ConfigurationError,
     EngineError,
@@ -157,8 +159,8 @@ def translate(
         typer.Option(
             "--xliff",
             help="Also write the source and English as XLIFF 2.0 for post-editing (a file, "
-            "or a directory for several inputs); import the corrected file with "
-            "'tarjama memory import'.",
+            "or a directory for several inputs, mirroring their tree as -o does, NAME.xlf); "
+            "import the corrected file with 'tarjama memory import'.",
         ),
     ] = None,
 ) -> None:
@@ -169,34 +171,46 @@ def translate(
         raise typer.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
     with user_errors():
         jobs = _plan(inputs or [], output, as_json)
+        _remove_stale_temporaries(jobs, xliff)
         terms = _read_glossaries(glossary or [])
         failed: list[int] = []
         with Translator(model, beam=beam, threads=threads, memory=memory) as translator:
-            for source, destination in jobs:
+            for job in jobs:
                 try:
                     result = _translate_one(
-                        translator, source, destination, format, field or [], as_json, quiet,
-                        terms,
+                        translator, job.source, job.destination, format, field or [], as_json,
+                        quiet, terms,
                     )  # fmt: skip
                     if xliff is not None:
-                        _write_xliff(result, _xliff_path(xliff, source, len(jobs)))
-                except (InputError, ConfigurationError) as exc:
+                        _write_xliff(result, _xliff_path(xliff, job, len(jobs)))
+                except (InputError, ConfigurationError, EngineError) as exc:
                     if len(jobs) == 1:
                         raise
-                    # One bad file in a folder of feeds must not stop the others.
-                    say("error", str(exc))
+                    # One bad file, or one the engine chokes on, must not stop the others.
+                    say("error", f"{job.name}: {exc}" if isinstance(exc, EngineError) else str(exc))
                     failed.append(exit_code(exc))
         if failed:
             say("error", f"{len(failed)} of {len(jobs)} inputs failed; see above")
             raise typer.Exit(failed[0])
 
 
-def _plan(
-    inputs: list[Path], output: Path | None, as_json: bool
-) -> list[tuple[Path | None, Path | None]]:
+@dataclass(frozen=True)
+class _Job:
+    """One input and where its English goes (``None``: stdin, stdout).
+
+    ``name`` is its path relative to the output folder (``world/b.md``), which the XLIFF file
+    of a several-input run mirrors so two ``b.md`` in different folders never collide.
+    """
+
+    source: Path | None
+    destination: Path | None
+    name: str
+
+
+def _plan(inputs: list[Path], output: Path | None, as_json: bool) -> list[_Job]:
     """Pair each input with where its English goes (None = stdin / stdout)."""
     if not inputs or inputs == [Path("-")]:
-        return [(None, output)]
+        return [_Job(None, output, "stdin")]
     if Path("-") in inputs:
         raise ConfigurationError("'-' (stdin) cannot be mixed with other inputs")
     many = len(inputs) > 1 or any(p.is_dir() for p in inputs)
@@ -205,7 +219,7 @@ def _plan(
     if many and output is not None and output.exists() and not output.is_dir():
         raise ConfigurationError(f"{output} must be a directory for several inputs")
     suffix = ".json" if as_json and many else ""
-    jobs: list[tuple[Path | None, Path | None]] = []
+    jobs: list[_Job] = []
     for path in inputs:
         if not path.exists():
             raise InputError(f"{path}: no such file or directory")
@@ -221,23 +235,25 @@ def _plan(
             for file in files:
                 rel = file.relative_to(path)
                 assert output is not None
-                target = output / path.name / rel if len(inputs) > 1 else output / rel
-                jobs.append((file, target.with_name(target.name + suffix)))
+                rel = Path(path.name, rel) if len(inputs) > 1 else rel
+                target = output / rel
+                jobs.append(_Job(file, target.with_name(target.name + suffix), rel.as_posix()))
         elif many:
             assert output is not None
-            jobs.append((path, output / (path.name + suffix)))
+            jobs.append(_Job(path, output / (path.name + suffix), path.name))
         elif output is not None and output.is_dir():  # like cp: FILE -o DIR writes DIR/FILE
-            jobs.append((path, output / (path.name + (".json" if as_json else ""))))
+            jobs.append(_Job(path, output / (path.name + (".json" if as_json else "")), path.name))
         else:
-            jobs.append((path, output))
+            jobs.append(_Job(path, output, path.name))
     _check_destinations(jobs)
     return jobs
 
 
-def _check_destinations(jobs: list[tuple[Path | None, Path | None]]) -> None:
+def _check_destinations(jobs: list[_Job]) -> None:
     """Refuse plans that would overwrite an input or write two inputs to one file."""
     seen: dict[Path, Path] = {}
-    for source, destination in jobs:
+    for job in jobs:
+        source, destination = job.source, job.destination
         if source is None or destination is None:
             continue
         where = destination.resolve()
@@ -260,19 +276,28 @@ def _read_glossaries(paths: list[Path]) -> Glossary | None:
     return glossaries[0].merged(*glossaries[1:])
 
 
-def _xliff_path(xliff: Path, source: Path | None, jobs: int) -> Path:
-    """``--xliff FILE`` for one input; ``--xliff DIR`` holds ``NAME.xlf`` for each of several."""
+def _xliff_path(xliff: Path, job: _Job, jobs: int) -> Path:
+    """``--xliff FILE`` for one input; ``--xliff DIR`` holds ``NAME.xlf`` for each of several,
+    ``NAME`` being the input's path under ``-o`` (``world/b.md.xlf``)."""
     if jobs == 1 and not xliff.is_dir():
         return xliff
-    return xliff / f"{source.name if source else 'stdin'}.xlf"
+    return xliff / f"{job.name}.xlf"
+
+
+def _remove_stale_temporaries(jobs: list[_Job], xliff: Path | None) -> None:
+    """A run killed mid-write left hidden temporaries beside its outputs: clear them first."""
+    targets = [job.destination for job in jobs if job.destination is not None]
+    if xliff is not None:
+        targets += [_xliff_path(xliff, job, len(jobs)) for job in jobs]
+    for folder in {target.parent for target in targets}:
+        atomic.remove_stale(folder)
 
 
 def _write_xliff(result: TranslatedDocument, path: Path) -> None:
     from tarjama.memory import export_xliff
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(export_xliff(result), encoding="utf-8")
+        atomic.write_text(path, export_xliff(result))
     except OSError as exc:
         say("error", f"cannot write {path}: {exc.strerror or exc}")
         raise typer.Exit(EXIT_USAGE) from None
@@ -322,8 +347,7 @@ def _translate_one(
         _write_stdout(data)
         return result
     try:
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_bytes(data)
+        atomic.write_bytes(destination, data)  # a killed run never leaves half a file
     except OSError as exc:
         say("error", f"cannot write {destination}: {exc.strerror or exc}")
         raise typer.Exit(EXIT_USAGE) from None

@@ -6,10 +6,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings", "get_settings"]
+from tarjama.errors import ConfigurationError
+
+__all__ = ["Settings", "get_settings", "load_settings"]
 
 
 def _default_home() -> Path:
@@ -23,14 +25,14 @@ class Settings(BaseSettings):
 
     home: Path = Field(default_factory=_default_home)
     model: str = "qwen2.5-coder-1.5b-instruct"
-    threads: int = 0
+    threads: int = Field(0, ge=0)
     data: Path | None = None
     hub_url: str = "https://huggingface.co"
     hub_token: str | None = None
     openai_base_url: str = "http://127.0.0.1:11434/v1"
     openai_api_key: str | None = None
     offline: bool = False
-    max_input_bytes: int = 2_000_000
+    max_input_bytes: int = Field(2_000_000, ge=0)
     """Largest input accepted (0 = no limit): a bigger file is refused with a clear error
     before it is read, rather than tying a CPU up for hours; split it or raise the limit."""
 
@@ -70,6 +72,27 @@ class Settings(BaseSettings):
         return self.home / "memory.sqlite"
 
 
+def load_settings(**overrides: object) -> Settings:
+    """The settings from the environment (and ``overrides``), checked.
+
+    A bad value (``TARJAMA_THREADS=abc``) is a :class:`ConfigurationError` naming the variable,
+    so every command reports it in one line with the configuration exit code.
+    """
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise ConfigurationError(_describe(exc)) from exc
+
+
+def _describe(exc: ValidationError) -> str:
+    problems = []
+    for error in exc.errors(include_url=False):
+        field = ".".join(str(part) for part in error["loc"])
+        name = f"TARJAMA_{field.upper()}" if field else "settings"
+        problems.append(f"{name}={error.get('input')!r} is not valid: {error['msg']}")
+    return "; ".join(problems)
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    return load_settings()

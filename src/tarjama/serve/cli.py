@@ -40,7 +40,7 @@ def serve(
 
     from tarjama.cli import err, user_errors
     from tarjama.serve import create_app
-    from tarjama.settings import Settings
+    from tarjama.settings import load_settings
     from tarjama.translator import Translator
 
     overrides: dict[str, object] = {"serve_host": host}
@@ -51,7 +51,7 @@ def serve(
     if memory is not None:
         overrides["serve_memory"] = memory
     with user_errors():
-        settings = Settings(**overrides)  # type: ignore[arg-type]
+        settings = load_settings(**overrides)
         if workers > 1:
             # Each worker process builds its own app from the environment: hand it the options.
             os.environ["TARJAMA_SERVE_HOST"] = host
@@ -76,10 +76,10 @@ def serve(
 def app_factory() -> object:
     """For ``--workers N``: uvicorn calls this in every worker process."""
     from tarjama.serve import create_app
-    from tarjama.settings import Settings
+    from tarjama.settings import load_settings
     from tarjama.translator import Translator
 
-    settings = Settings()
+    settings = load_settings()
     translator = Translator(settings=settings, memory=settings.serve_memory)
     return create_app(translator, settings=settings)
 
