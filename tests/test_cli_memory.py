@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from support.damage import damage_table, disk_limit, garble, holding_write_lock
 from test_cli import one_error_line, tarjama
+from test_pipeline_memory import pass_checks
+
+EXIT_STORAGE = 6
 
 
 def test_import_stats_and_export_round_trip(tmp_path: Path) -> None:
@@ -75,6 +82,7 @@ def test_translate_reuses_the_memory_unless_told_not_to(
     assert _engines(first.out) == {"ctranslate2"}
     assert (home / "memory.sqlite").is_file()
 
+    assert pass_checks(home / "memory.sqlite") > 0  # nonsense from the tiny model: see there
     second = tarjama("translate", "--json", "-m", model, source, home=home)
     assert second.code == 0, second.err
     assert _engines(second.out) == {"memory"}
@@ -143,3 +151,81 @@ def test_translate_with_glossary_files(tiny_marian_ct2: Path, tmp_path: Path) ->
     bad = tarjama("translate", "-m", model, "--glossary", broken, source, home=home)
     assert bad.code == 3
     assert "broken.tsv" in one_error_line(bad)
+
+
+# -- a locked, full or damaged memory: exit code 6, one line, no traceback -----------------
+
+PAIRS = "".join(
+    f"قال المتحدث باسم الوزارة في البيان رقم {i} إن العمل مستمر.\t"
+    f"The ministry spokesman said in statement number {i} that work goes on.\n"
+    for i in range(300)
+)
+
+
+def _stats(home: Path) -> dict[str, object]:
+    run = tarjama("memory", "stats", home=home)
+    assert run.code == 0, run.err
+    result: dict[str, object] = json.loads(run.out)
+    return result
+
+
+def _seeded(tmp_path: Path) -> Path:
+    home = tmp_path / "home"
+    pairs = tmp_path / "seed.tsv"
+    pairs.write_text("خبر أول.\tA first story.\n", encoding="utf-8")
+    assert tarjama("memory", "import", pairs, home=home).code == 0
+    return home
+
+
+def test_a_locked_memory_is_exit_code_6_and_nothing_is_written(
+    tiny_marian_ct2: Path, tmp_path: Path
+) -> None:
+    home = _seeded(tmp_path)
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(PAIRS, encoding="utf-8")
+    source = tmp_path / "news.txt"
+    source.write_text("قال الرئيس إن المحادثات ستستأنف غداً في العاصمة.\n", encoding="utf-8")
+    fast = {"TARJAMA_DB_TIMEOUT": "0.3"}
+    with holding_write_lock(home / "memory.sqlite"):
+        imported = tarjama("memory", "import", pairs, home=home, env=fast)
+        translated = tarjama("translate", "-m", str(tiny_marian_ct2), source, home=home, env=fast)
+        stats = tarjama("memory", "stats", home=home, env=fast)  # reading is not held up
+    assert imported.code == EXIT_STORAGE and "locked" in one_error_line(imported)
+    assert translated.code == EXIT_STORAGE and "locked" in one_error_line(translated)
+    assert stats.code == 0 and json.loads(stats.out)["entries"] == 1
+    assert _stats(home)["entries"] == 1
+
+
+def test_a_damaged_memory_is_exit_code_6(tiny_marian_ct2: Path, tmp_path: Path) -> None:
+    home = _seeded(tmp_path)
+    source = tmp_path / "news.txt"
+    source.write_text("قال الرئيس إن المحادثات ستستأنف غداً في العاصمة.\n", encoding="utf-8")
+    damage_table(home / "memory.sqlite", "entries")
+    for args in (("memory", "stats"), ("translate", "-m", str(tiny_marian_ct2), source)):
+        run = tarjama(*args, home=home)
+        assert run.code == EXIT_STORAGE, run.err
+        assert "damaged" in one_error_line(run) and "memory.sqlite" in run.err
+    garble(home / "memory.sqlite")
+    run = tarjama("memory", "stats", home=home)
+    assert run.code == EXIT_STORAGE and "not a database" in one_error_line(run)
+
+
+def test_a_full_disk_is_exit_code_6_and_the_import_is_all_or_nothing(tmp_path: Path) -> None:
+    home = _seeded(tmp_path)
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(PAIRS, encoding="utf-8")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("TARJAMA_")}
+    environ.update(TARJAMA_HOME=str(home), PYTHONDONTWRITEBYTECODE="1")
+    # no file may grow past 40 kB: the 300 pairs do not fit in the write-ahead log
+    run = subprocess.run(
+        [sys.executable, "-m", "tarjama.cli", "memory", "import", str(pairs)],
+        env=environ, capture_output=True, text=True, timeout=120, check=False,
+        preexec_fn=disk_limit(40_000),
+    )  # fmt: skip
+    assert "Traceback" not in run.stderr, run.stderr
+    assert run.returncode == EXIT_STORAGE, run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "disk" in lines[0] and "memory.sqlite" in lines[0], run.stderr
+    assert _stats(home)["entries"] == 1  # none of the 300 went in
+    again = tarjama("memory", "import", pairs, home=home)
+    assert again.code == 0 and _stats(home)["entries"] == 301

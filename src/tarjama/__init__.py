@@ -11,6 +11,10 @@ from tarjama.errors import (
     InputError,
     ModelError,
     ModelNotFoundError,
+    StorageBusyError,
+    StorageCorruptError,
+    StorageError,
+    StorageFullError,
     TarjamaError,
 )
 from tarjama.pipeline import TranslatedDocument
@@ -30,6 +34,10 @@ __all__ = [
     "ModelNotFoundError",
     "ProtectedSpan",
     "Segment",
+    "StorageBusyError",
+    "StorageCorruptError",
+    "StorageError",
+    "StorageFullError",
     "TarjamaError",
     "TranslatedDocument",
     "Translation",

@@ -44,6 +44,7 @@ from tarjama.errors import (
     InputError,
     ModelError,
     ModelNotFoundError,
+    StorageError,
     TarjamaError,
 )
 from tarjama.serve.cli import keys_app, serve
@@ -56,11 +57,13 @@ if TYPE_CHECKING:
 __all__ = ["app", "main"]
 
 EXIT_OK, EXIT_ENGINE, EXIT_USAGE, EXIT_INPUT, EXIT_MODEL, EXIT_CONFIG = 0, 1, 2, 3, 4, 5
+EXIT_STORAGE = 6  # a database file is busy, full or damaged (tarjama.errors.StorageError)
 _EXIT_CODES: tuple[tuple[type[TarjamaError], int], ...] = (
     (InputError, EXIT_INPUT),
     (ModelError, EXIT_MODEL),
     (ConfigurationError, EXIT_CONFIG),
     (EngineError, EXIT_ENGINE),
+    (StorageError, EXIT_STORAGE),
 )
 PROGRESS_MIN_SEGMENTS = 4
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from tarjama.checks import flag_codes, repair
+from tarjama.checks import FACT_FLAGS, flag_codes, repair
 from tarjama.document import Document, ProtectedSpan, Segment, Translation
 from tarjama.engines.base import Engine, Hypothesis, TranslationContext, memory_model
 from tarjama.formats import render_document, render_document_bytes
-from tarjama.memory import Hit, hit_translation
+from tarjama.memory import Hit, hit_translation, memory_recipe
 from tarjama.terms import Lexicon, date_hints
 from tarjama.text import (
     has_arabic,
@@ -55,19 +55,8 @@ _DEFAULT_MASKED = frozenset({"url", "email", "format"})
 _HINTED_ENGINES = frozenset({"llama", "openai"})
 # Chat engines are asked again, carefully, for sentences whose English got a fact wrong.
 _SECOND_OPINION_ENGINES = _HINTED_ENGINES
-_FACT_FLAGS = frozenset(
-    {
-        "invented_entity",
-        "number_missing",
-        "number_changed",
-        "date_changed",
-        "lexicon_violation",
-        "glossary_violation",
-        "untranslated_arabic",
-        "repetition",
-        "empty",
-    }
-)
+# The flags that say a fact is wrong: asked again (second opinion), never served from memory.
+_FACT_FLAGS = FACT_FLAGS
 # Sentence models are given the names the lexicon is sure of in English (see name_spans).
 _NAMES_IN_ENGLISH = frozenset({"ctranslate2"})
 # What the engine saw verbatim and must still be in the English: a number, handle or hashtag it
@@ -180,7 +169,12 @@ def translate_document(
         warnings.append("no Arabic text found; the input was passed through unchanged")
     version = glossary.version if glossary is not None else ""
     who = memory_model(engine)
-    hits = memory.lookup_many([s.source for s in todo], who, version) if memory else {}
+    recipe = memory_recipe(engine) if memory is not None else ""
+    hits = (
+        memory.lookup_many([s.source for s in todo], who, version, recipe=recipe)
+        if memory is not None
+        else {}
+    )
     fresh = [s for s in todo if s.source not in hits]
     if on_progress is not None:
         on_progress(len(segments) - len(fresh))
@@ -204,7 +198,7 @@ def translate_document(
         engine_seconds += again_seconds
     if memory is not None and fresh:
         made = [replace(t, model=who) for t in translations if t.segment_id in hypotheses]
-        memory.store_translations(made, version)
+        memory.store_translations(made, version, recipe)
     output, output_bytes = _render(document, block_targets(document, translations))
     meta = {
         "cache_hits": sum(1 for s in todo if s.source in hits),

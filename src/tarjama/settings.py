@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     max_input_bytes: int = Field(2_000_000, ge=0)
     """Largest input accepted (0 = no limit): a bigger file is refused with a clear error
     before it is read, rather than tying a CPU up for hours; split it or raise the limit."""
+    db_timeout: float = Field(10.0, ge=0)
+    """Seconds a write to an SQLite file (memory, keys, glossaries) waits for another process's
+    lock before it fails as busy (exit code 6; HTTP 503 with ``Retry-After``)."""
 
     # tarjama serve (see docs/serve.md)
     serve_host: str = "127.0.0.1"

@@ -9,12 +9,15 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from support.damage import holding_write_lock
 from tarjama.document import Segment, Translation
-from tarjama.errors import ConfigurationError
+from tarjama.errors import ConfigurationError, InputError, StorageCorruptError
 from tarjama.memory import (
     MEMORY_ENGINE,
     MIGRATIONS,
@@ -200,7 +203,7 @@ def test_newer_schema_is_refused_and_migrations_run(
 def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "memory.sqlite"
     path.write_bytes(b"this is not sqlite, just text that happens to be here\n" * 40)
-    with pytest.raises(ConfigurationError, match="not a usable translation memory"):
+    with pytest.raises(StorageCorruptError, match=r"translation memory .* not a database"):
         TranslationMemory(path)
 
 
@@ -250,3 +253,106 @@ def test_two_processes_share_one_file(memory: TranslationMemory) -> None:
         assert child.wait(timeout=60) == 0
     assert len(memory) == 300
     assert memory.lookup_many(["خبر من العملية الأخرى 149"], "m")["خبر من العملية الأخرى 149"]
+
+
+# -- what may be served --------------------------------------------------------------------
+
+
+def test_flagged_engine_english_is_kept_but_never_served(memory: TranslationMemory) -> None:
+    wrong = engine_entry(
+        target="The president said talks resume in 2019.", flags=("number_changed",)
+    )
+    styled = engine_entry("خبر ثان.", "A second story, long.", flags=("length_ratio", "low_score"))
+    memory.store_many([wrong, styled])
+    hits = memory.lookup_many([SOURCE, "خبر ثان."], "opus-mt-ar-en", "g1")
+    assert set(hits) == {"خبر ثان."}  # style flags are served, a wrong fact is not
+    assert hits["خبر ثان."].flags == ("length_ratio", "low_score")
+    [kept] = [e for e in memory.iter_entries() if e.source == memory_key(SOURCE)]
+    assert kept.flags == ("number_changed",)  # kept with its flags, for export and review
+    memory.store_many([Entry(SOURCE, TARGET, "human", flags=("number_changed",))])
+    assert memory.lookup(SOURCE, "opus-mt-ar-en", "g1").target == TARGET  # a person's English
+
+
+def test_the_recipe_is_part_of_an_engine_entry_key(memory: TranslationMemory) -> None:
+    memory.store_many([engine_entry(recipe="lex=a code=b")])
+    assert memory.lookup(SOURCE, "opus-mt-ar-en", "g1", recipe="lex=a code=b") is not None
+    assert memory.lookup(SOURCE, "opus-mt-ar-en", "g1", recipe="lex=NEW code=b") is None
+    assert memory.lookup(SOURCE, "opus-mt-ar-en", "g1") is None
+    # translated again under the new recipe: the stale entry is replaced, not kept beside it
+    memory.store_many([engine_entry(target="Newer.", recipe="lex=NEW code=b")])
+    assert memory.lookup(SOURCE, "opus-mt-ar-en", "g1", recipe="lex=NEW code=b").target == "Newer."
+    assert len(memory) == 1
+    assert [e.recipe for e in memory.iter_entries()] == ["lex=NEW code=b"]
+
+
+def test_a_version_1_file_is_migrated_and_its_engine_entries_retire(tmp_path: Path) -> None:
+    path = tmp_path / "memory.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript(V1_SCHEMA)
+    conn.executemany(
+        "INSERT INTO entries (source, model, glossary, origin, target, flags, engine, created, "
+        "updated) VALUES (?, ?, '', ?, ?, '[]', '', '2025-01-01T00:00:00Z', "
+        "'2025-01-01T00:00:00Z')",
+        [
+            (memory_key(SOURCE), "opus-mt-ar-en", "engine", TARGET),
+            (memory_key("خبر ثان."), "", "human", "A second story."),
+        ],
+    )
+    conn.commit()
+    conn.close()
+    with TranslationMemory(path) as tm:
+        assert tm.schema_version == SCHEMA_VERSION == 2
+        assert len(tm) == 2  # nothing lost
+        # nobody knows which lexicon or checks passed the old engine English: not served
+        assert tm.lookup(SOURCE, "opus-mt-ar-en", "") is None
+        assert tm.lookup("خبر ثان.", "opus-mt-ar-en", "").target == "A second story."
+
+
+def test_a_lookup_never_waits_for_a_writer_and_its_hits_are_counted_later(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "memory.sqlite"
+    with TranslationMemory(path, timeout=5) as tm:
+        tm.store_many([engine_entry()])
+        with holding_write_lock(path):
+            started = time.monotonic()
+            for _ in range(3):
+                assert tm.lookup(SOURCE, "opus-mt-ar-en", "g1") is not None
+            assert time.monotonic() - started < 1  # far below the 5 s busy timeout
+            assert tm.stats().hits == 3  # counted, though not written yet
+        with sqlite3.connect(path) as other:
+            assert other.execute("SELECT hits FROM entries").fetchone() == (0,)
+        tm.lookup(SOURCE, "opus-mt-ar-en", "g1")  # the lock is gone: all four are written
+        with sqlite3.connect(path) as other:
+            assert other.execute("SELECT hits FROM entries").fetchone() == (4,)
+
+
+def test_store_many_is_all_or_nothing(memory: TranslationMemory) -> None:
+    memory.store_many([engine_entry()])
+
+    def entries_breaking_half_way() -> Iterator[Entry]:
+        for i in range(10_000):
+            if i == 5_000:
+                raise InputError("unit 5001 is malformed")
+            yield Entry(f"خبر رقم {i}", f"story {i}", "human")
+
+    with pytest.raises(InputError, match="5001"):
+        memory.store_many(entries_breaking_half_way())
+    assert [(e.source, e.target) for e in memory.iter_entries()] == [(memory_key(SOURCE), TARGET)]
+    assert memory.store_many(Entry(f"خبر رقم {i}", f"story {i}", "human") for i in range(3)) == 3
+
+
+V1_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO meta VALUES ('schema_version', '1');
+CREATE TABLE entries (
+    id INTEGER PRIMARY KEY, source TEXT NOT NULL, model TEXT NOT NULL DEFAULT '',
+    glossary TEXT NOT NULL DEFAULT '', origin TEXT NOT NULL CHECK (origin IN ('engine', 'human')),
+    target TEXT NOT NULL, score REAL, flags TEXT NOT NULL DEFAULT '[]',
+    engine TEXT NOT NULL DEFAULT '', created TEXT NOT NULL, updated TEXT NOT NULL,
+    hits INTEGER NOT NULL DEFAULT 0, last_hit TEXT,
+    UNIQUE (source, model, glossary, origin),
+    CHECK (origin = 'engine' OR (model = '' AND glossary = ''))
+);
+CREATE INDEX entries_by_model ON entries (model, origin);
+"""

@@ -44,9 +44,26 @@ from tarjama.checks._score import LOW_SCORE_THRESHOLD, check_score, normalized_s
 from tarjama.checks._script import check_empty, check_untranslated, without_kept
 from tarjama.checks._segment import check_segment, flag_codes
 
+#: The flags that say a fact of the English is wrong, not merely its style: the pipeline asks a
+#: chat engine again for such a sentence, and the translation memory never serves one.
+FACT_FLAGS = frozenset(
+    {
+        EMPTY,
+        UNTRANSLATED_ARABIC,
+        NUMBER_MISSING,
+        NUMBER_CHANGED,
+        DATE_CHANGED,
+        GLOSSARY_VIOLATION,
+        LEXICON_VIOLATION,
+        INVENTED_ENTITY,
+        REPETITION,
+    }
+)
+
 __all__ = [
     "DATE_CHANGED",
     "EMPTY",
+    "FACT_FLAGS",
     "FLAG_CODES",
     "GLOSSARY_VIOLATION",
     "INVENTED_ENTITY",

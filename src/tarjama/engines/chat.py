@@ -8,6 +8,7 @@ asked for on its own. Generation is greedy (temperature 0) so a run can be repea
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Sequence
@@ -25,6 +26,7 @@ __all__ = [
     "Message",
     "build_messages",
     "parse_numbered",
+    "prompt_version",
 ]
 
 logger = logging.getLogger(__name__)
@@ -64,6 +66,14 @@ BUILTIN_EXAMPLES: tuple[tuple[str, str], ...] = (
         "Estimates indicate that about 40% of the population lives below the poverty line.",
     ),
 )
+
+
+def prompt_version(examples: Sequence[tuple[str, str]] = BUILTIN_EXAMPLES) -> str:
+    """A short hash of what the prompt is made of (rules and examples): the translation memory
+    keys a chat engine's English by it, so a new prompt never reuses the old prompt's English."""
+    parts = (SYSTEM_PROMPT, CAREFUL_RULE, NUMBERED_RULE, *(f"{a}\t{e}" for a, e in examples))
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:12]
+
 
 _NUMBERED = re.compile(r"^\s*[\[(]?\s*(\d{1,3})\s*[\])\.:-]\s*(.*)$")
 _CHATTER = re.compile(
@@ -173,6 +183,7 @@ class ChatTranslator:
         self.history_paragraphs = history_paragraphs
         self.max_sentences = max_sentences
         self.examples = tuple(examples)
+        self.prompt_version = prompt_version(self.examples)
 
     def translate(
         self, segments: Sequence[Segment], context: TranslationContext | None = None

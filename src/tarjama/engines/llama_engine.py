@@ -162,6 +162,7 @@ class LlamaEngine:
         self.backend = LlamaChatBackend(Path(model_path), n_ctx=n_ctx, threads=threads)
         self.model_id = model_id or self.backend.model_id
         self._chat = ChatTranslator(self.backend)
+        self.prompt_version = self._chat.prompt_version  # part of the memory's key
         self._lock = threading.Lock()
 
     def translate(

@@ -224,6 +224,7 @@ class OpenAIEngine:
         )
         self.model_id = model_name
         self._chat = ChatTranslator(self.backend)
+        self.prompt_version = self._chat.prompt_version  # part of the memory's key
 
     def translate(
         self, segments: Sequence[Segment], context: TranslationContext | None = None

@@ -5,12 +5,16 @@ engine output keep that origin and model, so an export re-imports as it was). ``
 ``.xlf``/``.xliff``: a post-edited tarjama export (or another tool's file); a segment becomes a
 human entry when a reviewer marked it ``reviewed``/``final`` or its target differs from what
 the engine produced. Untouched machine output is counted as unchanged, not stored as human.
+
+An import is all or nothing (:meth:`~tarjama.memory.TranslationMemory.store_many` stages every
+pair and merges them in one transaction): a file that turns out malformed half-way, or a
+database error, leaves the memory exactly as it was, never half a file in it.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,7 +39,6 @@ IMPORT_SUFFIXES: dict[str, str] = {
     ".tsv": "tsv",
     ".tab": "tsv",
 }
-_BATCH = 2000
 
 
 def import_file(memory: TranslationMemory, path: str | os.PathLike[str]) -> ImportResult:
@@ -60,25 +63,20 @@ def import_entries(
     name: str = "",
     format: str = "",
 ) -> ImportResult:
-    """Store ``entries`` in batches, counting them (``None`` or no Arabic source: skipped)."""
-    read = skipped = stored = offered = 0
-    batch: list[Entry] = []
+    """Store ``entries`` all or none, counting them (``None`` or no Arabic source: skipped)."""
+    read = skipped = offered = 0
 
-    def flush() -> None:
-        nonlocal stored, offered, batch
-        stored += memory.store_many(batch)
-        offered += len(batch)
-        batch = []
+    def wanted() -> Iterator[Entry]:
+        nonlocal read, skipped, offered
+        for entry in entries:
+            read += 1
+            if entry is None or not entry.target.strip() or not has_arabic(entry.source):
+                skipped += 1
+                continue
+            offered += 1
+            yield entry
 
-    for entry in entries:
-        read += 1
-        if entry is None or not entry.target.strip() or not has_arabic(entry.source):
-            skipped += 1
-            continue
-        batch.append(entry)
-        if len(batch) >= _BATCH:
-            flush()
-    flush()
+    stored = memory.store_many(wanted())
     return ImportResult(
         path=name, format=format, read=read, stored=stored, skipped=skipped,
         outdated=offered - stored,

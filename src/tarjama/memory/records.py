@@ -27,6 +27,9 @@ class Entry:
     translation does not depend on which model would otherwise have been used. ``engine`` says
     who made the target (an engine name, or the tool/file kind a human entry came from).
     Timestamps are ISO 8601 UTC strings (``2025-01-31T12:00:00Z``); ``None`` means now.
+    ``flags`` are the checks' verdict on an engine target: one that names a wrong fact is kept
+    (to export and inspect) but never served. ``recipe`` is the
+    :func:`~tarjama.memory.recipe.memory_recipe` an engine entry was made under (human: none).
     """
 
     source: str
@@ -41,6 +44,7 @@ class Entry:
     updated: str | None = None
     hits: int = 0
     last_hit: str | None = None
+    recipe: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

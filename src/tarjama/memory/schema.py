@@ -7,6 +7,12 @@ cannot both migrate; a file from a newer tarjama is refused rather than damaged.
 
 ``entries`` is keyed by (normalised source, model, glossary version, origin). Human entries
 are stored with an empty model and glossary version: a correction applies whatever model runs.
+An engine entry also records its ``recipe`` (:func:`~tarjama.memory.recipe.memory_recipe`: the
+lexicon, prompt and checks that shaped its English); it answers only for the same recipe, and
+is replaced when the engine translates the sentence again under a new one.
+
+Opening a file that is already up to date only reads: the write lock is taken only to create
+or migrate, so a busy writer elsewhere never stops a process from opening the memory.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from tarjama.errors import ConfigurationError
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "ensure_schema", "schema_version"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _CREATE = (
     """CREATE TABLE IF NOT EXISTS meta (
@@ -35,6 +41,7 @@ _CREATE = (
         score    REAL,
         flags    TEXT NOT NULL DEFAULT '[]',
         engine   TEXT NOT NULL DEFAULT '',
+        recipe   TEXT NOT NULL DEFAULT '',
         created  TEXT NOT NULL,
         updated  TEXT NOT NULL,
         hits     INTEGER NOT NULL DEFAULT 0,
@@ -47,8 +54,17 @@ _CREATE = (
 
 Migration = Callable[[sqlite3.Connection], None]
 
-MIGRATIONS: dict[int, Migration] = {}
-"""``MIGRATIONS[n]`` upgrades a version-``n`` file to ``n + 1`` (none yet: 1 is the first)."""
+
+def _add_recipe(conn: sqlite3.Connection) -> None:
+    """1 → 2: engine entries record their recipe. Those made before get one no caller asks
+    for, so they are never served again: nobody knows which lexicon or checks passed them. (They
+    stay, for export, until the engine translates their sentence again.)"""
+    conn.execute("ALTER TABLE entries ADD COLUMN recipe TEXT NOT NULL DEFAULT ''")
+    conn.execute("UPDATE entries SET recipe = 'unknown (schema 1)' WHERE origin = 'engine'")
+
+
+MIGRATIONS: dict[int, Migration] = {1: _add_recipe}
+"""``MIGRATIONS[n]`` upgrades a version-``n`` file to ``n + 1``."""
 
 
 def schema_version(conn: sqlite3.Connection) -> int | None:
@@ -65,9 +81,12 @@ def schema_version(conn: sqlite3.Connection) -> int | None:
 def ensure_schema(conn: sqlite3.Connection, path: str = "") -> int:
     """Create or migrate the schema; returns the version the file is now at.
 
-    ``conn`` must be in autocommit mode (``isolation_level=None``); the work happens in one
-    ``BEGIN IMMEDIATE`` transaction so a concurrent opener waits and then finds it done.
+    ``conn`` must be in autocommit mode (``isolation_level=None``). A file already at
+    :data:`SCHEMA_VERSION` is only read; otherwise the work happens in one ``BEGIN IMMEDIATE``
+    transaction, so a concurrent opener waits and then finds it done.
     """
+    if schema_version(conn) == SCHEMA_VERSION:
+        return SCHEMA_VERSION
     conn.execute("BEGIN IMMEDIATE")
     try:
         version = schema_version(conn)

@@ -1,50 +1,64 @@
 """The SQLite translation memory: an exact-match cache of engine output plus human translations.
 
-One file (``Settings.memory_path``) in WAL mode, so readers never wait for a writer and two
-processes (a ``translate`` run and a server, say) can share it. Each thread gets its own
-connection (sqlite3 connections must not be shared between threads mid-transaction), closed
-when the thread ends. Each write is one short ``BEGIN IMMEDIATE`` transaction, which takes the
-write lock up front so two writers queue on the busy timeout instead of failing with a
-lock-upgrade deadlock.
+One file (``Settings.memory_path``), opened through :class:`tarjama.sqlitedb.Database` (WAL, busy
+timeout, a connection per thread, short ``BEGIN IMMEDIATE`` writes, errors as
+:class:`~tarjama.errors.StorageError`), so a ``translate`` run and a server can share it.
 
 Lookups are exact on :func:`~tarjama.memory.keys.memory_key`. A human entry for a source wins
-over engine entries and applies to every model and glossary version; an engine entry only
-answers for the model and glossary version that produced it.
+over engine entries and applies to every model, glossary version and recipe; an engine entry
+only answers for the model, glossary version and :func:`~tarjama.memory.recipe.memory_recipe`
+that produced it, and only when the checks found no wrong fact in it
+(:func:`~tarjama.memory.translations.serveable`).
+
+A lookup never writes and never waits: the hit counts it adds are kept in this process and
+written by a best-effort transaction that gives up at once when another writer holds the lock
+(they are written later, or lost at worst: they are statistics). A write (``store_many``, an
+import) is all or nothing: the rows are staged in a temporary table first, then merged in one
+short transaction, so a malformed unit 5,000 of 10,000 leaves the memory as it was, and the
+write lock is held for the merge only, not while a file is parsed.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
-import weakref
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from tarjama.document import Translation
-from tarjama.errors import ConfigurationError, TarjamaError
+from tarjama.errors import ConfigurationError, StorageError
 from tarjama.memory.keys import collapse_spaces, memory_key, now_iso
 from tarjama.memory.records import ORIGINS, Entry, Hit, ImportResult, MemoryStats, Origin
 from tarjama.memory.schema import ensure_schema
-from tarjama.memory.translations import translation_entries
+from tarjama.memory.translations import serveable, translation_entries
+from tarjama.sqlitedb import DEFAULT_TIMEOUT, Database
 
 __all__ = ["TranslationMemory", "open_memory"]
 
+logger = logging.getLogger(__name__)
+
 _CHUNK = 500  # keys per IN (...) query, well under SQLite's variable limit
-_WRITE_BATCH = 5000  # rows per write transaction, so a long import lets others in between
+_STAGE_BATCH = 2000  # rows per insert into the staging table
+_MAX_PENDING = 100_000  # entries whose uncounted hits are remembered at most
 _COLUMNS = (
-    "id, source, model, glossary, origin, target, score, flags, engine, "
+    "id, source, model, glossary, origin, target, score, flags, engine, recipe, "
     "created, updated, hits, last_hit"
 )
-_UPSERT = (
-    "INSERT INTO entries (source, model, glossary, origin, target, score, flags, engine, "
-    "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+_FIELDS = "source, model, glossary, origin, target, score, flags, engine, recipe, created, updated"
+_STAGE = f"CREATE TEMP TABLE IF NOT EXISTS staged ({_FIELDS})"
+_STAGE_ROW = f"INSERT INTO temp.staged ({_FIELDS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+# "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT's join
+_MERGE = (
+    f"INSERT INTO entries ({_FIELDS}) SELECT {_FIELDS} FROM temp.staged WHERE true "
+    "ORDER BY rowid "
     "ON CONFLICT (source, model, glossary, origin) DO UPDATE SET "
     "target = excluded.target, score = excluded.score, flags = excluded.flags, "
-    "engine = excluded.engine, updated = excluded.updated "
+    "engine = excluded.engine, recipe = excluded.recipe, updated = excluded.updated "
     "WHERE excluded.updated >= entries.updated"
 )
 
@@ -54,98 +68,29 @@ class TranslationMemory:
 
     Create it with a path (made on first use, with its parent folders) or use
     :func:`open_memory` for the configured one. Use it as a context manager or call
-    :meth:`close`.
+    :meth:`close`. ``timeout``: seconds a write waits for another process's lock before it is
+    a :class:`~tarjama.errors.StorageBusyError`.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.path = Path(path)
-        self._timeout = timeout
-        self._lock = threading.Lock()
-        self._local = threading.local()
-        self._handles: weakref.WeakSet[_Handle] = weakref.WeakSet()
-        self._pid = os.getpid()
-        self._version = 0
-        self._closed = False
-        self._conn()  # fail here, not at the first lookup, if the file is not usable
-
-    # -- connections ---------------------------------------------------------------------
-
-    def _conn(self) -> sqlite3.Connection:
-        """This thread's connection, opened (and the schema checked) on first use."""
-        if self._pid != os.getpid():  # a forked child must not touch its parent's connections
-            self._lock = threading.Lock()
-            self._local = threading.local()
-            self._handles = weakref.WeakSet()
-            self._pid = os.getpid()
-        handle = cast("_Handle | None", getattr(self._local, "handle", None))
-        if handle is not None:
-            return handle.conn
-        if self._closed:
-            raise ValueError(f"translation memory {self.path} is closed")
-        handle = _Handle(self._connect())
-        # when the thread ends its local storage goes, and with it the connection
-        weakref.finalize(handle, handle.conn.close)
-        with self._lock:
-            self._handles.add(handle)
-        self._local.handle = handle
-        return handle.conn
-
-    def _connect(self) -> sqlite3.Connection:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ConfigurationError(f"cannot create {self.path.parent}: {exc}") from exc
-        conn: sqlite3.Connection | None = None
-        try:
-            # check_same_thread=False only so close() may close every thread's connection;
-            # each connection is still used by the one thread that opened it.
-            conn = sqlite3.connect(
-                self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False
-            )
-            conn.row_factory = sqlite3.Row
-            conn.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")  # durable enough in WAL mode
-            self._version = ensure_schema(conn, str(self.path))
-        except sqlite3.DatabaseError as exc:
-            if conn is not None:
-                conn.close()
-            raise ConfigurationError(
-                f"{self.path} is not a usable translation memory ({exc}); "
-                "move it aside and tarjama will start a new one"
-            ) from exc
-        except BaseException:
-            if conn is not None:
-                conn.close()
-            raise
-        return conn
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction on this thread's connection."""
-        conn = self._conn()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise TarjamaError(
-                f"translation memory {self.path} stayed locked by another writer for "
-                f"{self._timeout:g} s ({exc})"
-            ) from exc
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        self._pending: dict[int, int] = {}
+        self._pending_stamp = ""
+        self._pending_lock = threading.Lock()
+        self._db = Database(
+            self.path,
+            what="translation memory",
+            setup=lambda conn: ensure_schema(conn, str(self.path)),
+            timeout=timeout,
+        )
+        self._version = int(self._db.setup_result or 0)
 
     def close(self) -> None:
-        """Close every thread's connection (the file stays; WAL is checkpointed by SQLite)."""
-        with self._lock:
-            self._closed = True
-            handles = list(self._handles)
-        for handle in handles:
-            handle.conn.close()
-        self._local = threading.local()
+        """Write the hit counts still pending (if the file is free), then close every thread's
+        connection (the file stays; the last one out checkpoints the WAL)."""
+        if not self._db.closed:
+            self._flush_hits()
+        self._db.close()
 
     def __enter__(self) -> TranslationMemory:
         return self
@@ -168,13 +113,15 @@ class TranslationMemory:
         model: str,
         glossary_version: str = "",
         *,
+        recipe: str = "",
         count_hits: bool = True,
     ) -> dict[str, Hit]:
-        """Exact hits for ``sources``: ``{source: Hit}`` for those the memory knows.
+        """Exact hits for ``sources``: ``{source: Hit}`` for those the memory may answer.
 
-        A human entry answers for any ``model``/``glossary_version``; otherwise only an engine
-        entry made by ``model`` under ``glossary_version`` does. Sources missing from the result
-        need the engine. ``count_hits`` adds one to each entry's hit count per source served.
+        A human entry answers for any ``model``/``glossary_version``/``recipe``; otherwise only a
+        serveable engine entry made by ``model`` under ``glossary_version`` and ``recipe`` does.
+        Sources missing from the result need the engine. ``count_hits`` adds one to each entry's
+        hit count per source served (best effort, never waiting for a lock).
         """
         by_key: dict[str, list[str]] = {}
         for source in sources:
@@ -182,35 +129,34 @@ class TranslationMemory:
             if key:
                 by_key.setdefault(key, []).append(source)
         best: dict[str, sqlite3.Row] = {}
-        conn = self._conn()
         keys = list(by_key)
-        for start in range(0, len(keys), _CHUNK):
-            chunk = keys[start : start + _CHUNK]
-            marks = ", ".join("?" * len(chunk))
-            rows = conn.execute(
-                f"SELECT {_COLUMNS} FROM entries WHERE source IN ({marks}) "
-                "AND (origin = 'human' OR (model = ? AND glossary = ?))",
-                (*chunk, model, glossary_version),
-            ).fetchall()
-            for row in rows:
-                if row["source"] not in best or row["origin"] == "human":
-                    best[row["source"]] = row
+        with self._db.read() as conn:
+            for start in range(0, len(keys), _CHUNK):
+                chunk = keys[start : start + _CHUNK]
+                marks = ", ".join("?" * len(chunk))
+                rows = conn.execute(
+                    f"SELECT {_COLUMNS} FROM entries WHERE source IN ({marks}) AND "
+                    "(origin = 'human' OR (model = ? AND glossary = ? AND recipe = ?))",
+                    (*chunk, model, glossary_version, recipe),
+                ).fetchall()
+                for row in rows:
+                    if not serveable(row["origin"], _flags(row["flags"])):
+                        continue
+                    if row["source"] not in best or row["origin"] == "human":
+                        best[row["source"]] = row
         hits: dict[str, Hit] = {}
         for key, row in best.items():
             for source in by_key[key]:
                 hits[source] = _hit(source, row)
         if count_hits and best:
-            stamp = now_iso()
-            with self._write() as wconn:
-                wconn.executemany(
-                    "UPDATE entries SET hits = hits + ?, last_hit = ? WHERE id = ?",
-                    [(len(by_key[key]), stamp, row["id"]) for key, row in best.items()],
-                )
+            self._count_hits({int(row["id"]): len(by_key[key]) for key, row in best.items()})
         return hits
 
-    def lookup(self, source: str, model: str, glossary_version: str = "") -> Hit | None:
+    def lookup(
+        self, source: str, model: str, glossary_version: str = "", *, recipe: str = ""
+    ) -> Hit | None:
         """One source's hit, or ``None`` (see :meth:`lookup_many`)."""
-        return self.lookup_many([source], model, glossary_version).get(source)
+        return self.lookup_many([source], model, glossary_version, recipe=recipe).get(source)
 
     def engine_targets(self, sources: Iterable[str]) -> dict[str, set[str]]:
         """Every target any engine produced for each source (by key; whitespace collapsed).
@@ -219,16 +165,16 @@ class TranslationMemory:
         """
         keys = list({memory_key(s) for s in sources} - {""})
         found: dict[str, set[str]] = {}
-        conn = self._conn()
-        for start in range(0, len(keys), _CHUNK):
-            chunk = keys[start : start + _CHUNK]
-            marks = ", ".join("?" * len(chunk))
-            for row in conn.execute(
-                f"SELECT source, target FROM entries WHERE origin = 'engine' "
-                f"AND source IN ({marks})",
-                chunk,
-            ):
-                found.setdefault(row["source"], set()).add(collapse_spaces(row["target"]))
+        with self._db.read() as conn:
+            for start in range(0, len(keys), _CHUNK):
+                chunk = keys[start : start + _CHUNK]
+                marks = ", ".join("?" * len(chunk))
+                for row in conn.execute(
+                    f"SELECT source, target FROM entries WHERE origin = 'engine' "
+                    f"AND source IN ({marks})",
+                    chunk,
+                ):
+                    found.setdefault(row["source"], set()).add(collapse_spaces(row["target"]))
         return found
 
     def iter_entries(
@@ -236,75 +182,120 @@ class TranslationMemory:
     ) -> Iterator[Entry]:
         """Every entry (optionally of one engine model, or one origin), oldest first."""
         where, params = _where(model, origin)
-        cursor = self._conn().execute(
-            f"SELECT {_COLUMNS} FROM entries {where} ORDER BY created, id", params
-        )
-        while rows := cursor.fetchmany(1000):
-            for row in rows:
-                yield _entry(row)
+        with self._db.read() as conn:
+            cursor = conn.execute(
+                f"SELECT {_COLUMNS} FROM entries {where} ORDER BY created, id", params
+            )
+            while rows := cursor.fetchmany(1000):
+                for row in rows:
+                    yield _entry(row)
 
     def __len__(self) -> int:
-        return int(self._conn().execute("SELECT count(*) FROM entries").fetchone()[0])
+        with self._db.read() as conn:
+            return int(conn.execute("SELECT count(*) FROM entries").fetchone()[0])
+
+    # -- hit counts ----------------------------------------------------------------------
+
+    def _count_hits(self, counts: dict[int, int]) -> None:
+        with self._pending_lock:
+            for entry_id, count in counts.items():
+                if entry_id in self._pending or len(self._pending) < _MAX_PENDING:
+                    self._pending[entry_id] = self._pending.get(entry_id, 0) + count
+            self._pending_stamp = now_iso()
+        self._flush_hits()
+
+    def _flush_hits(self) -> None:
+        """Write the pending hit counts if the write lock is free right now; else keep them."""
+        with self._pending_lock:
+            pending, stamp = self._pending, self._pending_stamp
+            self._pending = {}
+        if not pending:
+            return
+        try:
+            with self._db.write(wait=False) as conn:
+                conn.executemany(
+                    "UPDATE entries SET hits = hits + ?, last_hit = ? WHERE id = ?",
+                    [(count, stamp, entry_id) for entry_id, count in pending.items()],
+                )
+        except StorageError as exc:
+            logger.debug("hit counts not written yet: %s", exc)
+            self._count_back(pending)
+        except BaseException:
+            self._count_back(pending)
+            raise
+
+    def _count_back(self, pending: dict[int, int]) -> None:
+        with self._pending_lock:
+            for entry_id, count in pending.items():
+                self._pending[entry_id] = self._pending.get(entry_id, 0) + count
 
     # -- writes --------------------------------------------------------------------------
 
     def store_many(self, entries: Iterable[Entry]) -> int:
-        """Insert or update entries; returns how many rows were written.
+        """Insert or update entries, all or none; returns how many rows were written.
 
         An entry with an empty source key or target is ignored. An entry older (by
         ``updated``) than the one already stored under the same key leaves it alone, so
         re-importing an old file never undoes a newer correction. Engine entries need a model.
+        If reading ``entries`` raises (a malformed unit in a file being imported), nothing is
+        written. The write lock is held only while the staged rows are merged.
         """
         stamp = now_iso()
-        written = 0
-        batch: list[tuple[Any, ...]] = []
-        for entry in entries:
-            row = _row(entry, stamp)
-            if row is None:
-                continue
-            batch.append(row)
-            if len(batch) >= _WRITE_BATCH:
-                written += self._upsert(batch)
-                batch = []
-        if batch:
-            written += self._upsert(batch)
-        return written
+        with self._db.read() as conn:
+            conn.execute(_STAGE)
+            conn.execute("DELETE FROM temp.staged")
+            try:
+                batch: list[tuple[Any, ...]] = []
+                for entry in entries:
+                    row = _row(entry, stamp)
+                    if row is None:
+                        continue
+                    batch.append(row)
+                    if len(batch) >= _STAGE_BATCH:
+                        conn.executemany(_STAGE_ROW, batch)
+                        batch = []
+                if batch:
+                    conn.executemany(_STAGE_ROW, batch)
+                with self._db.write() as wconn:
+                    return int(wconn.execute(_MERGE).rowcount)
+            finally:
+                with suppress(sqlite3.Error):
+                    conn.execute("DELETE FROM temp.staged")
 
     def store_translations(
-        self, translations: Iterable[Translation], glossary_version: str = ""
+        self, translations: Iterable[Translation], glossary_version: str = "", recipe: str = ""
     ) -> int:
         """Keep what an engine produced (see :func:`translation_entries`); returns rows written."""
-        return self.store_many(translation_entries(translations, glossary_version))
-
-    def _upsert(self, rows: Sequence[tuple[Any, ...]]) -> int:
-        with self._write() as conn:
-            return conn.executemany(_UPSERT, rows).rowcount
+        return self.store_many(translation_entries(translations, glossary_version, recipe))
 
     def delete(self, *, model: str | None = None, origin: Origin | None = None) -> int:
         """Remove entries (all, or one model's, or one origin's); returns how many."""
         where, params = _where(model, origin)
-        with self._write() as conn:
-            return conn.execute(f"DELETE FROM entries {where}", params).rowcount
+        with self._db.write() as conn:
+            return int(conn.execute(f"DELETE FROM entries {where}", params).rowcount)
 
     # -- reporting, files ----------------------------------------------------------------
 
     def stats(self) -> MemoryStats:
-        """Counts for ``tarjama memory stats``."""
-        conn = self._conn()
+        """Counts for ``tarjama memory stats`` (hits include those not yet written)."""
+        self._flush_hits()
+        with self._pending_lock:
+            unwritten = sum(self._pending.values())
         by_origin: dict[str, int] = {origin: 0 for origin in ORIGINS}
-        for row in conn.execute("SELECT origin, count(*) FROM entries GROUP BY origin"):
-            by_origin[row[0]] = int(row[1])
-        by_model = {
-            row[0]: int(row[1])
-            for row in conn.execute(
-                "SELECT model, count(*) FROM entries WHERE origin = 'engine' "
-                "GROUP BY model ORDER BY count(*) DESC, model"
-            )
-        }
-        total, hits, hit_entries, oldest, newest = conn.execute(
-            "SELECT count(*), coalesce(sum(hits), 0), coalesce(sum(hits > 0), 0), "
-            "min(created), max(updated) FROM entries"
-        ).fetchone()
+        with self._db.read() as conn:
+            for row in conn.execute("SELECT origin, count(*) FROM entries GROUP BY origin"):
+                by_origin[row[0]] = int(row[1])
+            by_model = {
+                row[0]: int(row[1])
+                for row in conn.execute(
+                    "SELECT model, count(*) FROM entries WHERE origin = 'engine' "
+                    "GROUP BY model ORDER BY count(*) DESC, model"
+                )
+            }
+            total, hits, hit_entries, oldest, newest = conn.execute(
+                "SELECT count(*), coalesce(sum(hits), 0), coalesce(sum(hits > 0), 0), "
+                "min(created), max(updated) FROM entries"
+            ).fetchone()
         size = 0
         for suffix in ("", "-wal"):
             with suppress(OSError):
@@ -315,7 +306,7 @@ class TranslationMemory:
             entries=int(total),
             by_origin=by_origin,
             by_model=by_model,
-            hits=int(hits),
+            hits=int(hits) + unwritten,
             hit_entries=int(hit_entries),
             file_size=size,
             oldest=oldest,
@@ -341,15 +332,6 @@ class TranslationMemory:
         return import_file(self, path)
 
 
-class _Handle:
-    """A thread's connection, in a box a weak reference can point at (sqlite3's cannot)."""
-
-    __slots__ = ("__weakref__", "conn")
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-
 def _where(model: str | None, origin: Origin | None) -> tuple[str, list[Any]]:
     """The WHERE clause (and its parameters) selecting one model's and/or one origin's entries."""
     clauses: list[str] = []
@@ -364,13 +346,18 @@ def _where(model: str | None, origin: Origin | None) -> tuple[str, list[Any]]:
     return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
 
-def open_memory(path: str | os.PathLike[str] | None = None) -> TranslationMemory:
-    """The memory at ``path``, or the configured one (``$TARJAMA_HOME/memory.sqlite``)."""
-    if path is None:
+def open_memory(
+    path: str | os.PathLike[str] | None = None, *, timeout: float | None = None
+) -> TranslationMemory:
+    """The memory at ``path``, or the configured one (``$TARJAMA_HOME/memory.sqlite``); a write
+    waits ``timeout`` seconds for another's lock (default ``TARJAMA_DB_TIMEOUT``)."""
+    if path is None or timeout is None:
         from tarjama.settings import get_settings
 
-        path = get_settings().memory_path
-    return TranslationMemory(path)
+        settings = get_settings()
+        path = settings.memory_path if path is None else path
+        timeout = settings.db_timeout if timeout is None else timeout
+    return TranslationMemory(path, timeout=timeout)
 
 
 def _check_origin(origin: str) -> None:
@@ -393,9 +380,10 @@ def _row(entry: Entry, stamp: str) -> tuple[Any, ...] | None:
         model, glossary = entry.model, entry.glossary_version
     updated = entry.updated or stamp
     created = entry.created or updated
+    recipe = entry.recipe if entry.origin == "engine" else ""
     return (
         key, model, glossary, entry.origin, target, entry.score,
-        json.dumps(list(entry.flags)), entry.engine, created, updated,
+        json.dumps(list(entry.flags)), entry.engine, recipe, created, updated,
     )  # fmt: skip
 
 
@@ -438,4 +426,5 @@ def _entry(row: sqlite3.Row) -> Entry:
         updated=row["updated"],
         hits=int(row["hits"]),
         last_hit=row["last_hit"],
+        recipe=row["recipe"],
     )

@@ -3,22 +3,31 @@
 The pipeline asks the memory before the engine: a hit becomes a Translation without a model
 call (:func:`hit_translation`), and what the engine produced goes back in afterwards
 (:func:`translation_entries`). Passed-through text and empty output are not worth keeping.
+English the checks found a wrong fact in is kept with its flags but never served
+(:func:`serveable`): a cache must not turn one bad sentence into a permanent one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from tarjama.checks import FACT_FLAGS
 from tarjama.document import Segment, Translation
-from tarjama.memory.records import Entry, Hit
+from tarjama.memory.records import Entry, Hit, Origin
 
-__all__ = ["MEMORY_ENGINE", "hit_translation", "translation_entries"]
+__all__ = ["MEMORY_ENGINE", "hit_translation", "serveable", "translation_entries"]
 
 MEMORY_ENGINE = "memory"
 """``Translation.engine`` for a segment the memory answered (its ``model`` says whose output it
 was: the engine's model id, or ``human``)."""
 
 _NOT_KEPT = frozenset({"passthrough", MEMORY_ENGINE})
+
+
+def serveable(origin: Origin, flags: Iterable[str]) -> bool:
+    """May the memory answer with this entry? A person's English always; an engine's only when
+    the checks found no wrong fact in it (:data:`tarjama.checks.FACT_FLAGS`)."""
+    return origin == "human" or FACT_FLAGS.isdisjoint(flags)
 
 
 def hit_translation(segment: Segment, hit: Hit) -> Translation:
@@ -39,10 +48,10 @@ def hit_translation(segment: Segment, hit: Hit) -> Translation:
 
 
 def translation_entries(
-    translations: Iterable[Translation], glossary_version: str = ""
+    translations: Iterable[Translation], glossary_version: str = "", recipe: str = ""
 ) -> list[Entry]:
-    """Engine entries for what an engine produced, leaving out pass-throughs, memory hits,
-    translations without a model id and empty targets."""
+    """Engine entries for what an engine produced (made under ``recipe``), leaving out
+    pass-throughs, memory hits, translations without a model id and empty targets."""
     return [
         Entry(
             source=t.source,
@@ -53,6 +62,7 @@ def translation_entries(
             engine=t.engine,
             score=t.score,
             flags=t.flags,
+            recipe=recipe,
         )
         for t in translations
         if t.engine not in _NOT_KEPT and t.model and t.target.strip() and "empty" not in t.flags

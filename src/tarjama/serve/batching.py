@@ -85,6 +85,7 @@ class BatchingEngine:
         self.name = inner.name  # type: ignore[misc]  # the pipeline masks by engine name
         self.model_id = inner.model_id
         self.memory_model = memory_model(inner)
+        self.prompt_version = getattr(inner, "prompt_version", "")
         self.counters = EngineCounters()
         self._window = window
         self._max_segments = max(1, max_segments)
@@ -186,6 +187,7 @@ class QueuedEngine:
         self.name = inner.name  # type: ignore[misc]
         self.model_id = inner.model_id
         self.memory_model = memory_model(inner)
+        self.prompt_version = getattr(inner, "prompt_version", "")
         self.counters = EngineCounters()
         self._max_waiting = max(0, max_waiting)
         self._on_call = on_call

@@ -147,7 +147,8 @@ def _store() -> KeyStore:
     from tarjama.serve.runtime import keys_path
     from tarjama.settings import get_settings
 
-    return KeyStore(keys_path(get_settings()))
+    settings = get_settings()
+    return KeyStore(keys_path(settings), timeout=settings.db_timeout)
 
 
 def _limit(value: int | None) -> str:

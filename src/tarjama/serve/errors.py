@@ -11,6 +11,9 @@ answers the same way. Bad input is never a 500 and never shows a traceback.
 :class:`RequestTimeout`                503 with ``Retry-After``
 :class:`~tarjama.errors.ModelError`    503
 :class:`~tarjama.errors.EngineError`   502
+:class:`~tarjama.errors.StorageBusyError`     503 with ``Retry-After`` (a database is locked)
+:class:`~tarjama.errors.StorageFullError`     507 Insufficient Storage (disk full or failing)
+:class:`~tarjama.errors.StorageError`  500 (a database is damaged: the server's fault, said so)
 request validation (pydantic)          400
 =====================================  ======
 """
@@ -25,7 +28,16 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from tarjama.errors import ConfigurationError, EngineError, InputError, ModelError, TarjamaError
+from tarjama.errors import (
+    ConfigurationError,
+    EngineError,
+    InputError,
+    ModelError,
+    StorageBusyError,
+    StorageError,
+    StorageFullError,
+    TarjamaError,
+)
 
 __all__ = [
     "ERROR_RESPONSES",
@@ -79,7 +91,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     403: {"model": ErrorBody, "description": "The API key is not valid or has been revoked"},
     413: {"model": ErrorBody, "description": "The request is larger than the server accepts"},
     429: {"model": ErrorBody, "description": "Rate or character limit reached; see Retry-After"},
+    500: {"model": ErrorBody, "description": "A database file is damaged (or a bug); see the log"},
     503: {"model": ErrorBody, "description": "Busy or timed out; see Retry-After"},
+    507: {"model": ErrorBody, "description": "The server's disk is full"},
 }
 
 
@@ -100,6 +114,12 @@ def status_for(exc: TarjamaError) -> tuple[int, dict[str, str]]:
         return 400, {}
     if isinstance(exc, ModelError):
         return 503, {"Retry-After": "30"}
+    if isinstance(exc, StorageBusyError):
+        return 503, {"Retry-After": str(exc.retry_after)}
+    if isinstance(exc, StorageFullError):
+        return 507, {}
+    if isinstance(exc, StorageError):
+        return 500, {}
     return 502, {}
 
 

@@ -3,20 +3,21 @@
 A glossary is a named list of (Arabic, English, note) entries a newsroom wants respected: its
 house spellings of names, its titles. The server stores them; the pipeline applies them when
 :meth:`tarjama.translator.Translator.translate_document` takes ``glossary=`` (see
-:func:`to_glossary`).
+:func:`to_glossary`). The file is opened through :class:`tarjama.sqlitedb.Database`; a
+replace is one transaction, so a reader never sees a glossary half rewritten.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import closing, contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from tarjama.errors import ConfigurationError
+from tarjama.sqlitedb import DEFAULT_TIMEOUT, Database
 
 __all__ = ["GlossaryEntry", "GlossaryRecord", "GlossaryStore", "to_glossary"]
 
@@ -73,27 +74,17 @@ def _clean(entries: Sequence[GlossaryEntry]) -> list[GlossaryEntry]:
 class GlossaryStore:
     """Create, read, update (replace) and delete glossaries."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            for statement in _SCHEMA:
-                db.execute(statement)
+        self._db = Database(path, what="glossary database", setup=_create, timeout=timeout)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        try:
-            with closing(sqlite3.connect(self.path, timeout=10)) as db, db:
-                db.row_factory = sqlite3.Row
-                db.execute("PRAGMA foreign_keys = ON")
-                yield db
-        except sqlite3.DatabaseError as exc:
-            raise ConfigurationError(f"{self.path}: cannot use the glossary database") from exc
+    def close(self) -> None:
+        self._db.close()
 
     def create(self, name: str, entries: Sequence[GlossaryEntry]) -> GlossaryRecord:
         rows = _clean(entries)
         now = _now()
-        with self._connect() as db:
+        with self._db.write() as db:
             cursor = db.execute(
                 "INSERT INTO glossaries (name, created, updated) VALUES (?, ?, ?)",
                 (name.strip(), now, now),
@@ -105,19 +96,22 @@ class GlossaryStore:
         return record
 
     def get(self, glossary_id: int) -> GlossaryRecord | None:
-        with self._connect() as db:
-            row = db.execute("SELECT * FROM glossaries WHERE id = ?", (glossary_id,)).fetchone()
-            if row is None:
-                return None
-            entries = db.execute(
-                "SELECT arabic, english, note FROM glossary_entries WHERE glossary_id = ? "
-                "ORDER BY position",
-                (glossary_id,),
-            ).fetchall()
-        return _record(row, entries)
+        with self._db.read() as db:
+            # one read transaction: the row and its entries from the same moment
+            db.execute("BEGIN")
+            try:
+                row = db.execute("SELECT * FROM glossaries WHERE id = ?", (glossary_id,)).fetchone()
+                entries = db.execute(
+                    "SELECT arabic, english, note FROM glossary_entries WHERE glossary_id = ? "
+                    "ORDER BY position",
+                    (glossary_id,),
+                ).fetchall()
+            finally:
+                db.execute("COMMIT")
+        return None if row is None else _record(row, entries)
 
     def list(self) -> list[GlossaryRecord]:
-        with self._connect() as db:
+        with self._db.read() as db:
             ids = [row["id"] for row in db.execute("SELECT id FROM glossaries ORDER BY id")]
         return [record for i in ids if (record := self.get(i)) is not None]
 
@@ -125,7 +119,7 @@ class GlossaryStore:
         self, glossary_id: int, name: str, entries: Sequence[GlossaryEntry]
     ) -> GlossaryRecord | None:
         rows = _clean(entries)
-        with self._connect() as db:
+        with self._db.write() as db:
             cursor = db.execute(
                 "UPDATE glossaries SET name = ?, updated = ?, revision = revision + 1 WHERE id = ?",
                 (name.strip(), _now(), glossary_id),
@@ -137,7 +131,7 @@ class GlossaryStore:
         return self.get(glossary_id)
 
     def delete(self, glossary_id: int) -> bool:
-        with self._connect() as db:
+        with self._db.write() as db:
             cursor = db.execute("DELETE FROM glossaries WHERE id = ?", (glossary_id,))
         return cursor.rowcount > 0
 
@@ -150,6 +144,16 @@ class GlossaryStore:
             "VALUES (?, ?, ?, ?, ?)",
             [(glossary_id, i, e.arabic, e.english, e.note) for i, e in enumerate(entries)],
         )
+
+
+def _create(db: sqlite3.Connection) -> None:
+    with_tables = db.execute(
+        "SELECT count(*) FROM sqlite_master WHERE name IN ('glossaries', 'glossary_entries')"
+    ).fetchone()[0]
+    if with_tables == len(_SCHEMA):
+        return  # opening an existing file takes no write lock
+    for statement in _SCHEMA:
+        db.execute(statement)
 
 
 def _record(row: sqlite3.Row, entries: Sequence[sqlite3.Row]) -> GlossaryRecord:

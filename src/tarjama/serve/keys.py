@@ -3,6 +3,8 @@
 A key is shown once, when it is made; the database keeps only its SHA-256 (keys are 32 random
 bytes, so a slow password hash would add nothing) and the first characters, so ``tarjama keys
 list`` can tell keys apart. Each key may carry its own request-rate and character limits.
+The file is opened through :class:`tarjama.sqlitedb.Database` (WAL, so checking a key never
+waits for a writer; a damaged or busy file is a :class:`~tarjama.errors.StorageError`).
 """
 
 from __future__ import annotations
@@ -10,14 +12,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from tarjama.errors import ConfigurationError
+from tarjama.sqlitedb import DEFAULT_TIMEOUT, Database
 
 __all__ = ["ApiKey", "KeyStore", "hash_key"]
 
@@ -71,21 +72,12 @@ class ApiKey:
 class KeyStore:
     """Create, look up, list and revoke keys in one SQLite file (safe across threads)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute(_SCHEMA)
+        self._db = Database(path, what="key database", setup=_create, timeout=timeout)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        # One short connection per operation: nothing is shared between server threads.
-        try:
-            with closing(sqlite3.connect(self.path, timeout=10)) as db, db:
-                db.row_factory = sqlite3.Row
-                yield db
-        except sqlite3.DatabaseError as exc:
-            raise ConfigurationError(f"{self.path}: cannot use the key database ({exc})") from exc
+    def close(self) -> None:
+        self._db.close()
 
     def add(
         self, name: str, *, rate_limit: int | None = None, char_limit: int | None = None
@@ -97,7 +89,7 @@ class KeyStore:
             if value is not None and value < 0:
                 raise ConfigurationError(f"the {what} must be 0 (none) or more")
         secret = _PREFIX + secrets.token_urlsafe(32)
-        with self._connect() as db:
+        with self._db.write() as db:
             cursor = db.execute(
                 "INSERT INTO api_keys (name, prefix, hash, rate_limit, char_limit, created) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
@@ -108,20 +100,20 @@ class KeyStore:
 
     def lookup(self, secret: str) -> ApiKey | None:
         """The record of ``secret`` (revoked or not), or None for an unknown key."""
-        with self._connect() as db:
+        with self._db.read() as db:
             row = db.execute(
                 "SELECT * FROM api_keys WHERE hash = ?", (hash_key(secret),)
             ).fetchone()
         return _record(row) if row else None
 
     def list(self) -> list[ApiKey]:
-        with self._connect() as db:
+        with self._db.read() as db:
             rows = db.execute("SELECT * FROM api_keys ORDER BY id").fetchall()
         return [_record(row) for row in rows]
 
     def revoke(self, which: str) -> ApiKey | None:
         """Revoke a key by id, name or shown prefix; None when nothing matches."""
-        with self._connect() as db:
+        with self._db.write() as db:
             rows = db.execute(
                 "SELECT * FROM api_keys WHERE (CAST(id AS TEXT) = ? OR name = ? OR prefix = ?) "
                 "AND revoked IS NULL",
@@ -136,9 +128,15 @@ class KeyStore:
         return _record(row)
 
     def count_active(self) -> int:
-        with self._connect() as db:
+        with self._db.read() as db:
             (count,) = db.execute("SELECT COUNT(*) FROM api_keys WHERE revoked IS NULL").fetchone()
         return int(count)
+
+
+def _create(db: sqlite3.Connection) -> None:
+    exists = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'api_keys'").fetchone()
+    if not exists:  # opening an existing file takes no write lock
+        db.execute(_SCHEMA)
 
 
 def _record(row: sqlite3.Row) -> ApiKey:

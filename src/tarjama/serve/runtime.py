@@ -68,12 +68,13 @@ def install(app: FastAPI, settings: Settings, *, owns_translator: bool = True) -
 
     ``owns_translator``: close ``app.state.translator`` at shutdown (it was made for the app).
     """
-    keys = KeyStore(keys_path(settings)) if keys_required(settings) else None
+    timeout = settings.db_timeout
+    keys = KeyStore(keys_path(settings), timeout=timeout) if keys_required(settings) else None
     state = ServerState(
         settings=settings,
         metrics=Metrics(),
         access=Access(settings, keys, RateLimiter(max_identities=settings.serve_rate_identities)),
-        glossaries=GlossaryStore(settings.home / "glossaries.sqlite"),
+        glossaries=GlossaryStore(settings.home / "glossaries.sqlite", timeout=timeout),
         files=FileStore(
             settings.home / "serve-files",
             max_files=settings.serve_files_max_count,
