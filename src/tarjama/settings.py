@@ -27,8 +27,12 @@ class Settings(BaseSettings):
     model: str = "qwen2.5-coder-1.5b-instruct"
     threads: int = Field(0, ge=0)
     data: Path | None = None
-    hub_url: str = "https://huggingface.co"
+    hub_url: str | None = None
+    """The hub (or mirror) models download from; unset: ``HF_ENDPOINT``, else huggingface.co."""
     hub_token: str | None = None
+    """A token for private or gated repos; unset: ``HF_TOKEN``, else a stored ``hf`` login."""
+    hub_cache: Path | None = None
+    """huggingface_hub's cache of downloaded model files; unset: ``$TARJAMA_HOME/hub``."""
     openai_base_url: str = "http://127.0.0.1:11434/v1"
     openai_api_key: str | None = None
     offline: bool = False
@@ -69,6 +73,10 @@ class Settings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         return self.home / "models"
+
+    @property
+    def hub_cache_dir(self) -> Path:
+        return self.hub_cache if self.hub_cache is not None else self.home / "hub"
 
     @property
     def memory_path(self) -> Path:

@@ -17,6 +17,8 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     home = tmp_path / "home"
     monkeypatch.setenv("TARJAMA_HOME", str(home))
     monkeypatch.delenv("TARJAMA_OFFLINE", raising=False)
+    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"):  # only the tests' own tokens are sent
+        monkeypatch.delenv(name, raising=False)
     return Settings(home=home, offline=False)
 
 

