@@ -14,9 +14,10 @@ What tarjama adds on top:
 * a hash check of every file: the library checks sizes only, so each file is hashed against
   what the hub vouched for (an LFS file's SHA-256, the git blob id of the others); a file that
   does not match is deleted from the cache and refused;
-* one clear :class:`ModelError` for every failure, naming the model and the command that
-  installs it without the hub, instead of the library's exception (the ``requests`` import and
-  ``huggingface_hub`` itself are deferred to the first download, so ``import tarjama`` stays fast).
+* one clear :class:`ModelError` for every failure (``hub_errors.py``), naming the model and the
+  command that installs it without the hub, instead of the library's exception.
+
+``huggingface_hub`` (and ``requests``) are imported when a download starts, not with tarjama.
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Literal, TypeVar
 
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from tarjama.errors import ModelError, ModelNotFoundError
+from tarjama.errors import ModelError
+from tarjama.models.hub_errors import HubTarget, hub_errors, import_hint, reason, status
 from tarjama.settings import Settings, get_settings
 
 __all__ = [
@@ -60,14 +62,6 @@ _SHARDED = {
     "pytorch_model.bin.index.json": re.compile(r"^pytorch_model-\d+-of-\d+\.bin$"),
 }
 _T = TypeVar("_T")
-
-
-def import_hint(name: str) -> str:
-    """How to install ``name`` without the hub (said in every download error)."""
-    return (
-        f"To install it without the hub, copy the model's files to this machine and run: "
-        f"tarjama models import PATH --name {name}"
-    )
 
 
 def hub_endpoint(settings: Settings) -> str:
@@ -146,8 +140,8 @@ def select_files(
 
 
 class _Hub:
-    """One download session: the settings mapped onto huggingface_hub's arguments, and the
-    context every error message needs (model, repo, endpoint)."""
+    """One download: the settings mapped onto huggingface_hub's arguments, and what every
+    error message names (model, repo, hub)."""
 
     def __init__(
         self,
@@ -164,78 +158,11 @@ class _Hub:
         self.cache = settings.hub_cache_dir
         self.offline = settings.offline or bool(constants.HF_HUB_OFFLINE)
         self.repo_id = repo_id
-        self.model_name = model_name
+        self.target = HubTarget(self.endpoint, repo_id, model_name, self.cache, self.offline)
         self.attempts = max(1, attempts)
         self.backoff = backoff
 
-    # -- errors -------------------------------------------------------------------------------
-
-    def _label(self) -> str:
-        return self.repo_id if not self.model_name else f"{self.model_name} ({self.repo_id})"
-
-    def fail(self, detail: str) -> ModelError:
-        return ModelError(
-            f"cannot download {self._label()} from {self.endpoint}: {detail}. "
-            f"{import_hint(self.model_name or 'NAME')}"
-        )
-
-    def missing(self, detail: str) -> ModelNotFoundError:
-        return ModelNotFoundError(
-            self.model_name or self.repo_id,
-            f"Cannot download it from {self.endpoint}: {detail}. "
-            f"{import_hint(self.model_name or 'NAME')}",
-        )
-
-    def not_cached(self) -> ModelNotFoundError:
-        return ModelNotFoundError(
-            self.model_name or self.repo_id,
-            f"Offline mode is on (TARJAMA_OFFLINE or HF_HUB_OFFLINE) and {self.repo_id} is not "
-            f"in the download cache ({self.cache}). {import_hint(self.model_name or 'NAME')}",
-        )
-
-    @contextlib.contextmanager
-    def errors(self) -> Iterator[None]:
-        """Turn whatever huggingface_hub or requests raise into one of our errors."""
-        import requests
-        from huggingface_hub import errors as hf
-
-        try:
-            yield
-        except ModelError:
-            raise
-        except (hf.LocalEntryNotFoundError, hf.OfflineModeIsEnabled) as exc:
-            if self.offline:
-                raise self.not_cached() from exc
-            cause = exc.__cause__ or exc
-            raise self.fail(f"the hub cannot be reached ({_reason(cause)})") from exc
-        except hf.GatedRepoError as exc:
-            raise self.fail(
-                f"{self.repo_id} is gated (HTTP {_status(exc)}): accept its terms on the hub, "
-                "then set TARJAMA_HUB_TOKEN (or HF_TOKEN) to a token of that account"
-            ) from exc
-        except hf.RepositoryNotFoundError as exc:
-            raise self.missing(
-                f"it has no repo {self.repo_id} (HTTP {_status(exc)}), or the repo is private "
-                "and needs a token: set TARJAMA_HUB_TOKEN (or HF_TOKEN)"
-            ) from exc
-        except hf.RevisionNotFoundError as exc:
-            raise self.missing(f"{self.repo_id} has no revision {_revision(exc)}") from exc
-        except hf.EntryNotFoundError as exc:
-            raise self.missing(f"{_filename(exc)} not found in {self.repo_id} (HTTP 404)") from exc
-        except hf.HfHubHTTPError as exc:
-            status = _status(exc)
-            if status == 401:
-                raise self.fail(
-                    "the hub refused the token (HTTP 401, invalid credentials): "
-                    "check TARJAMA_HUB_TOKEN (or HF_TOKEN)"
-                ) from exc
-            if status == 403:
-                raise self.fail("access denied (HTTP 403): the token lacks read access") from exc
-            raise self.fail(f"the hub answered HTTP {status}") from exc
-        except requests.RequestException as exc:
-            raise self.fail(f"the hub cannot be reached ({_reason(exc)})") from exc
-        except (OSError, ValueError) as exc:  # disk full, size mismatch, an invalid repo id
-            raise self.fail(str(exc) or type(exc).__name__) from exc
+    # -- retries ------------------------------------------------------------------------------
 
     def _retrying(self, retry: Callable[[BaseException], bool]) -> Retrying:
         return Retrying(
@@ -271,13 +198,13 @@ class _Hub:
         except Exception as exc:
             if not _transient(exc):
                 raise
-            status = _status(exc)
+            code = status(exc)
             what = (
-                f"the hub answered HTTP {status}"
-                if status is not None
-                else f"the hub cannot be reached ({_reason(exc)})"
+                f"the hub answered HTTP {code}"
+                if code is not None
+                else f"the hub cannot be reached ({reason(exc)})"
             )
-            raise self.fail(f"{what}, after {self.attempts} tries") from exc
+            raise self.target.fail(f"{what}, after {self.attempts} tries") from exc
         files: dict[str, _Expected | None] = {}
         for sibling in info.siblings or []:
             expected: _Expected | None = None
@@ -333,7 +260,7 @@ class _Hub:
             assert expected is not None
             blob.unlink(missing_ok=True)  # never served again from the cache
             path.unlink(missing_ok=True)
-            raise self.fail(
+            raise self.target.fail(
                 f"{filename} is corrupt ({expected.algorithm} does not match: expected "
                 f"{expected.digest[:12]}…)"
             )
@@ -356,7 +283,7 @@ def _transient(exc: BaseException) -> bool:
     from huggingface_hub.errors import HfHubHTTPError
 
     if isinstance(exc, HfHubHTTPError):
-        return _status(exc) in (429, 500, 502, 503, 504)
+        return status(exc) in (429, 500, 502, 503, 504)
     return isinstance(exc, (requests.ConnectionError, requests.Timeout))
 
 
@@ -365,38 +292,6 @@ def _dropped(exc: BaseException) -> bool:
     import requests
 
     return isinstance(exc, requests.exceptions.ChunkedEncodingError | requests.ConnectionError)
-
-
-def _status(exc: Any) -> int | None:
-    response = getattr(exc, "response", None)
-    return getattr(response, "status_code", None)
-
-
-def _reason(exc: BaseException) -> str:
-    """The short cause of a failed request: ``HTTP 503``, ``Connection refused``, ``timed out``."""
-    import requests
-
-    status = _status(exc)
-    if status is not None:
-        return f"HTTP {status}"
-    text = str(exc)
-    if match := re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", text):
-        return match[1].strip()
-    if isinstance(exc, requests.Timeout):
-        return "timed out"
-    return (text.splitlines()[0][:120] if text else "") or type(exc).__name__
-
-
-def _revision(exc: Any) -> str:
-    url = str(getattr(getattr(exc, "response", None), "url", ""))
-    match = re.search(r"/(?:revision|resolve)/([^/?]+)", url)
-    return repr(match[1]) if match else "(the one asked for)"
-
-
-def _filename(exc: Any) -> str:
-    url = str(getattr(getattr(exc, "response", None), "url", ""))
-    match = re.search(r"/resolve/[^/]+/(.+)$", url)
-    return match[1] if match else "a file"
 
 
 def _from_etag(blob_name: str) -> _Expected | None:
@@ -468,13 +363,13 @@ def download_snapshot(
         DEFAULT_ATTEMPTS if attempts is None else attempts,
         DEFAULT_BACKOFF if backoff is None else backoff,
     )
-    with _progress_bars(progress), hub.errors():
+    with _progress_bars(progress), hub_errors(hub.target):
         sha, listing = hub.cached_listing(revision) if hub.offline else hub.listing(revision)
         try:
             chosen = select_files(listing, kind, files, repo_id=repo_id)
         except ModelError as exc:
             if hub.offline:
-                raise hub.not_cached() from exc
+                raise hub.target.not_cached() from exc
             raise
         done = tuple(hub.fetch(sha, name, listing.get(name)) for name in chosen)
     folder = done[0].path.parents[len(Path(done[0].name).parts) - 1]
