@@ -352,15 +352,18 @@ def test_renamed_repo_is_followed(fake_hub: FakeHub, hub_settings: Settings) -> 
 def test_cli_uses_hf_endpoint_mirror_and_reports_errors_in_one_line(
     fake_hub: FakeHub, tmp_path: Path
 ) -> None:
-    """The real command line: ``HF_ENDPOINT`` picks the mirror when TARJAMA_HUB_URL is unset."""
+    """The real command line: ``HF_ENDPOINT`` picks the mirror when TARJAMA_HUB_URL is unset,
+    and ``HF_HUB_OFFLINE`` means offline; errors are one line with the model exit code."""
     data = gguf_bytes(25_000, seed=5)
     fake_hub.add(QWEN_REPO, {QWEN_FILE: data})
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TARJAMA_", "HF_"))}
     env.update(TARJAMA_HOME=str(tmp_path / "home"), HF_ENDPOINT=fake_hub.url)
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
+    def run(*args: str, **extra: str) -> subprocess.CompletedProcess[str]:
         command = [sys.executable, "-m", "tarjama.cli", "models", "install", *args]
-        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            command, env={**env, **extra}, capture_output=True, text=True, timeout=120
+        )
 
     done = run(QWEN)
     assert done.returncode == 0, done.stderr
@@ -371,6 +374,13 @@ def test_cli_uses_hf_endpoint_mirror_and_reports_errors_in_one_line(
     assert missing.returncode == 4  # the model exit code
     assert "Traceback" not in missing.stderr
     assert "has no repo" in missing.stderr and fake_hub.url in missing.stderr
+
+    # huggingface_hub's own HF_HUB_OFFLINE is offline mode too: no request, a clear error.
+    before = len(fake_hub.log)
+    offline = run("opus-mt-ar-en", HF_HUB_OFFLINE="1")
+    assert offline.returncode == 4 and "Traceback" not in offline.stderr
+    assert "not in the download cache" in offline.stderr
+    assert len(fake_hub.log) == before
 
 
 def test_hub_marian_is_downloaded_converted_and_opens(
