@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
-from serving import ARABIC, Server, running_server
+from serving import ARABIC, ARABIC_2, Server, running_server
+
+from support.damage import damage_table, fill_wal, garble, holding_write_lock, limit_disk
+from tarjama.serve.glossaries import GlossaryEntry, GlossaryStore
 
 KEYS_ENV = {"TARJAMA_SERVE_API_KEYS": "on"}
 
@@ -93,3 +98,74 @@ def test_per_key_rate_and_character_limits_answer_429_with_retry_after(server: S
     assert 1 <= int(rated[2].headers["retry-after"]) <= 60
     assert [r.status_code for r in charged] == [200, 429]
     assert "characters a minute" in charged[1].json()["error"]
+
+
+# -- the server's databases when they go wrong ---------------------------------------------
+
+
+def test_locked_full_and_damaged_databases_answer_503_507_and_500(
+    tiny_marian_ct2: Path, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    glossaries = GlossaryStore(home / "glossaries.sqlite")
+    glossaries.create("desk", [GlossaryEntry("كايا كالاس", "Kaja Kallas")])
+    glossaries.close()
+    damage_table(home / "glossaries.sqlite", "glossaries")
+    env = {**KEYS_ENV, "TARJAMA_DB_TIMEOUT": "0.3"}
+    memory = home / "memory.sqlite"
+    with running_server(tiny_marian_ct2, home, env) as server:
+        key = add_key(server, "desk")
+        auth = {"X-API-Key": key}
+
+        def translate(http: httpx.Client, text: str) -> httpx.Response:
+            return http.post("/v1/translate", json={"text": text}, headers=auth)
+
+        with server.client() as http:
+            assert translate(http, ARABIC).status_code == 200
+            damaged = http.get("/v1/glossaries", headers=auth)
+
+            with holding_write_lock(memory):
+                locked = translate(http, ARABIC_2)  # a new sentence: its English is stored
+                key_while_locked = keys(server, "list")  # reading keys is not held up
+
+            ballast = fill_wal(memory)
+            try:
+                limit_disk(server.process.pid, Path(f"{memory}-wal").stat().st_size + 100)
+                full = translate(http, "وقال المتحدث إن الاجتماع سيعقد الأسبوع المقبل.")
+            finally:
+                limit_disk(server.process.pid, None)
+                ballast.close()
+            healthy = translate(http, "انطلقت الانتخابات البلدية صباح اليوم.")
+
+    assert damaged.status_code == 500
+    assert "glossaries.sqlite" in damaged.json()["error"] and "damaged" in damaged.json()["error"]
+    assert locked.status_code == 503 and int(locked.headers["retry-after"]) >= 1
+    assert "locked" in locked.json()["error"]
+    assert key_while_locked.returncode == 0
+    assert full.status_code == 507 and "disk" in full.json()["error"], full.text
+    assert healthy.status_code == 200  # the disk has room again: business as usual
+    with sqlite3.connect(memory) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_damaged_key_database_stops_the_server_and_the_keys_command_with_exit_code_6(
+    tiny_marian_ct2: Path, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    garble(home / "keys.sqlite")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TARJAMA_")}
+    env.update(TARJAMA_HOME=str(home), **KEYS_ENV)
+    serve = subprocess.run(
+        [sys.executable, "-m", "tarjama.cli", "serve", "--model", str(tiny_marian_ct2),
+         "--port", "9"],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    listed = subprocess.run(
+        [sys.executable, "-m", "tarjama.cli", "keys", "list"],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    for run in (serve, listed):
+        assert run.returncode == 6, run.stderr
+        assert "Traceback" not in run.stderr
+        assert "keys.sqlite" in run.stderr and "not a database" in run.stderr

@@ -67,14 +67,26 @@ def disk_limit(max_bytes: int) -> Callable[[], None]:
     """A ``preexec_fn``: the child may not write any file past ``max_bytes``."""
 
     def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
+        hard = _hard_limit()
+        resource.setrlimit(resource.RLIMIT_FSIZE, (_within(max_bytes, hard), hard))
 
     return limit
 
 
-def limit_disk(pid: int, max_bytes: int) -> None:
-    """Apply :func:`disk_limit` to a running process."""
-    resource.prlimit(pid, resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
+def limit_disk(pid: int, max_bytes: int | None) -> None:
+    """Apply :func:`disk_limit` to a running process (``None``: lift it again). Only the soft
+    limit changes, so no privilege is needed to lift it."""
+    hard = _hard_limit()
+    soft = hard if max_bytes is None else _within(max_bytes, hard)
+    resource.prlimit(pid, resource.RLIMIT_FSIZE, (soft, hard))
+
+
+def _hard_limit() -> int:
+    return resource.getrlimit(resource.RLIMIT_FSIZE)[1]
+
+
+def _within(soft: int, hard: int) -> int:
+    return soft if hard == resource.RLIM_INFINITY else min(soft, hard)
 
 
 def fill_wal(path: Path, rows: int = 300) -> sqlite3.Connection:
