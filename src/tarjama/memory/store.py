@@ -77,13 +77,13 @@ class TranslationMemory:
         self._pending: dict[int, int] = {}
         self._pending_stamp = ""
         self._pending_lock = threading.Lock()
+        self._version = 0
         self._db = Database(
-            self.path,
-            what="translation memory",
-            setup=lambda conn: ensure_schema(conn, str(self.path)),
-            timeout=timeout,
+            self.path, what="translation memory", setup=self._setup, timeout=timeout
         )
-        self._version = int(self._db.setup_result or 0)
+
+    def _setup(self, conn: sqlite3.Connection) -> None:
+        self._version = ensure_schema(conn, str(self.path))
 
     def close(self) -> None:
         """Write the hit counts still pending (if the file is free), then close every thread's
