@@ -11,13 +11,15 @@ A ``.docx`` is a zip of XML parts, and python-docx parses them with lxml. Before
 the archive's directory is checked (:mod:`tarjama.formats.archive`: members, expanded bytes,
 expansion ratio) and every XML part is read under tarjama's one XML policy
 (:mod:`tarjama.xmlpolicy`: no entity declarations, no external references, bounded depth),
-counting the text of its runs as it streams past, so a small file whose text expands beyond
-the input limit is refused after reading no more than the limit's worth of text.
+counting the text of its runs as it streams past (every part's: headers and notes count too),
+so a small file whose text expands beyond the input limit is refused after reading no more
+than the limit's worth of text.
 """
 
 from __future__ import annotations
 
 import io
+import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -25,7 +27,7 @@ from typing import Any
 from tarjama.document import Block, Document
 from tarjama.errors import ConfigurationError, InputError
 from tarjama.formats.archive import ArchiveLimits, ExpansionBudget, open_archive
-from tarjama.xmlpolicy import iterparse_xml
+from tarjama.xmlpolicy import Readable, iterparse_xml
 
 __all__ = ["DOCX_LIMITS", "check_docx", "is_docx", "read_docx", "render_docx"]
 
@@ -58,10 +60,10 @@ def _is_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: ExpansionBu
     return head.startswith(_XML_STARTS)
 
 
-def _text_bytes(stream: Any, label: str, part: str) -> Iterator[int]:
+def _text_bytes(stream: Readable, label: str, part: str) -> Iterator[int]:
     """The UTF-8 size of each run's text in one XML part, streamed under the XML policy; the
     tree is pruned as it is read, so memory stays flat whatever the part's size."""
-    open_elements: list[Any] = []
+    open_elements: list[ET.Element] = []
     for event, element in iterparse_xml(stream, name=f"{label} ({part})", kind="a Word part"):
         if event == "start":
             open_elements.append(element)
