@@ -58,9 +58,11 @@ LT_MODEL ?=
 loadtest: test-deps
 	$(BIN)/python scripts/loadtest.py --users $(LT_USERS) --seconds $(LT_SECONDS) --out bench/loadtest $(if $(LT_MODEL),--model $(LT_MODEL))
 
+# mypy reads its strictness from [tool.mypy] in pyproject.toml.
 lint: test-deps
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy src
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info
