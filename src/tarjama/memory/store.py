@@ -10,9 +10,11 @@ only answers for the model, glossary version and :func:`~tarjama.memory.recipe.m
 that produced it, and only when the checks found no wrong fact in it
 (:func:`~tarjama.memory.translations.serveable`).
 
-A lookup never writes and never waits: the hit counts it adds are kept in this process and
-written by a best-effort transaction that gives up at once when another writer holds the lock
-(they are written later, or lost at worst: they are statistics). A write (``store_many``, an
+A lookup never waits for a writer: the hit counts it adds are kept in this process and written
+at most once a second (and by ``stats`` and ``close``) by a best-effort transaction that gives
+up at once when another writer holds the lock, so counting never holds up a busy server's
+writes (counts not yet written are kept for the next try, or lost at worst: they are
+statistics). A write (``store_many``, an
 import) is all or nothing: the rows are staged in a temporary table first, then merged in one
 short transaction, so a malformed unit 5,000 of 10,000 leaves the memory as it was, and the
 write lock is held for the merge only, not while a file is parsed.
@@ -25,6 +27,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from pathlib import Path
@@ -45,6 +48,8 @@ logger = logging.getLogger(__name__)
 _CHUNK = 500  # keys per IN (...) query, well under SQLite's variable limit
 _STAGE_BATCH = 2000  # rows per insert into the staging table
 _MAX_PENDING = 100_000  # entries whose uncounted hits are remembered at most
+_FLUSH_EVERY = 1.0  # seconds between attempts to write hit counts (and at stats(), close())
+_FLUSH_AT = 1000  # ... or as soon as this many entries wait to be counted
 _COLUMNS = (
     "id, source, model, glossary, origin, target, score, flags, engine, recipe, "
     "created, updated, hits, last_hit"
@@ -77,6 +82,7 @@ class TranslationMemory:
         self._pending: dict[int, int] = {}
         self._pending_stamp = ""
         self._pending_lock = threading.Lock()
+        self._next_flush = 0.0
         self._version = 0
         self._db = Database(
             self.path, what="translation memory", setup=self._setup, timeout=timeout
@@ -202,13 +208,16 @@ class TranslationMemory:
                 if entry_id in self._pending or len(self._pending) < _MAX_PENDING:
                     self._pending[entry_id] = self._pending.get(entry_id, 0) + count
             self._pending_stamp = now_iso()
-        self._flush_hits()
+            due = time.monotonic() >= self._next_flush or len(self._pending) >= _FLUSH_AT
+        if due:
+            self._flush_hits()
 
     def _flush_hits(self) -> None:
         """Write the pending hit counts if the write lock is free right now; else keep them."""
         with self._pending_lock:
             pending, stamp = self._pending, self._pending_stamp
             self._pending = {}
+            self._next_flush = time.monotonic() + _FLUSH_EVERY
         if not pending:
             return
         try:
