@@ -37,7 +37,6 @@ _ATTRIBUTE = re.compile(
     r"('[^']*'|\"[^\"]*\"|(?!['\"])[^>\s]*))?(?:\s|/(?!>))*"
 )
 _ASCII_SPACE = " \t\n\r\f"
-_ENTITY_END = re.compile(r";?")
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,9 @@ class _Tokenizer(HTMLParser):
         if not self._source.startswith(prefix, start):
             self.flush()
             return
-        end = _ENTITY_END.match(self._source, start + len(prefix)).end()
+        end = start + len(prefix)
+        if self._source.startswith(";", end):  # "&amp;" and "&amp" are both references
+            end += 1
         self._add_text(start, end)
 
     def handle_entityref(self, name: str) -> None:

@@ -17,7 +17,6 @@ import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from json.decoder import scanstring
 
 from tarjama.document import Block, Document
 from tarjama.errors import ConfigurationError, InputError
@@ -53,6 +52,15 @@ class StringLiteral:
     end: int
 
 
+@dataclass
+class _Frame:
+    """An object or array the scan is inside: its path and the index of its current item."""
+
+    kind: str
+    path: Path
+    index: int = 0
+
+
 @dataclass(frozen=True)
 class _Place:
     start: int
@@ -81,52 +89,70 @@ def parse_json(text: str, where: str) -> object:
         raise InputError(f"{where}: JSON nested too deeply") from exc
 
 
+_DECODER = json.JSONDecoder()
+
+
+def _string_at(text: str, pos: int) -> tuple[str, int]:
+    """The string literal whose opening quote is at ``pos``, decoded, and where it ends."""
+    value, end = _DECODER.raw_decode(text, pos)
+    return str(value), end
+
+
+def _skip(pattern: re.Pattern[str], text: str, pos: int) -> int:
+    """Where ``pattern`` stops matching at ``pos``; the text is valid JSON (``json.loads`` said
+    so first), so whitespace and scalars are always where the scan looks for them."""
+    match = pattern.match(text, pos)
+    if match is None:
+        raise ValueError(f"not valid JSON at offset {pos}")
+    return match.end()
+
+
 def _all_values(text: str) -> Iterator[tuple[Path, StringLiteral | None]]:
     """Yield (path, literal-or-None) for every value of an already valid JSON text, in order.
 
     Iterative, so deep nesting cannot overflow the stack.
     """
-    pos = _SPACE.match(text, 0).end()
-    stack: list[list] = []  # [kind, path, index]
+    pos = _skip(_SPACE, text, 0)
+    stack: list[_Frame] = []
     path: Path = ()
     while True:
         char = text[pos]
         if char == '"':
-            value, end = scanstring(text, pos + 1)
+            value, end = _string_at(text, pos)
             yield path, StringLiteral(path, value, pos, end)
             pos = end
         elif char in "{[":
             yield path, None
-            pos = _SPACE.match(text, pos + 1).end()
+            pos = _skip(_SPACE, text, pos + 1)
             if text[pos] in "}]":
                 pos += 1
             elif char == "{":
-                key, pos = scanstring(text, pos + 1)
-                pos = _SPACE.match(text, _SPACE.match(text, pos).end() + 1).end()
-                stack.append(["object", path, 0])
+                key, pos = _string_at(text, pos)
+                pos = _skip(_SPACE, text, _skip(_SPACE, text, pos) + 1)
+                stack.append(_Frame("object", path))
                 path = (*path, key)
                 continue
             else:
-                stack.append(["array", path, 0])
+                stack.append(_Frame("array", path))
                 path = (*path, 0)
                 continue
         else:
             yield path, None
-            pos = _SCALAR.match(text, pos).end()
+            pos = _skip(_SCALAR, text, pos)
         # after a value: a comma (next member) or closing brackets
         while stack:
-            pos = _SPACE.match(text, pos).end()
+            pos = _skip(_SPACE, text, pos)
             frame = stack[-1]
             if text[pos] == ",":
-                pos = _SPACE.match(text, pos + 1).end()
-                if frame[0] == "object":
-                    key, pos = scanstring(text, pos + 1)
-                    pos = _SPACE.match(text, _SPACE.match(text, pos).end() + 1).end()
-                    path = (*frame[1], key)
+                pos = _skip(_SPACE, text, pos + 1)
+                if frame.kind == "object":
+                    key, pos = _string_at(text, pos)
+                    pos = _skip(_SPACE, text, _skip(_SPACE, text, pos) + 1)
+                    path = (*frame.path, key)
                 else:
-                    frame[2] += 1
-                    path = (*frame[1], frame[2])
-                    pos = _SPACE.match(text, pos).end()
+                    frame.index += 1
+                    path = (*frame.path, frame.index)
+                    pos = _skip(_SPACE, text, pos)
                 break
             pos += 1
             stack.pop()

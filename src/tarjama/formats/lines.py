@@ -15,7 +15,7 @@ from tarjama.formats.base import FormatSpec, splice
 
 __all__ = ["FORMAT", "read_lines", "render_lines"]
 
-_LINE = re.compile(r"[^\r\n]*")
+_BREAK = re.compile(r"[\r\n]")
 
 
 def read_lines(text: str, name: str | None = None, fields: Sequence[str] = ()) -> Document:
@@ -23,7 +23,8 @@ def read_lines(text: str, name: str | None = None, fields: Sequence[str] = ()) -
     blocks: list[Block] = []
     pos = 0
     while pos < len(text) or not blocks:
-        end = _LINE.match(text, pos).end()
+        found = _BREAK.search(text, pos)
+        end = found.start() if found else len(text)
         line = text[pos:end]
         stripped = line.strip()
         start = pos + (len(line) - len(line.lstrip()))
