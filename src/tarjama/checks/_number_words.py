@@ -100,7 +100,8 @@ def english_number_words(text: str) -> set[Value]:
             values.add(_value(current))
         elif word == "dozen" or (word in _ENGLISH_SCALES and word not in {"mn", "bn"}):
             factor = 12 if word == "dozen" else _ENGLISH_SCALES[word]
-            current = (current or 1) * factor  # "a million" is one million, "four dozen" 48
+            # "a million" is one million, "four dozen" 48
+            current = (current or Decimal(1)) * factor
             values.add(_value(current))
         elif word == "half":
             and_a = current is not None and words[i - 2 : i] == ["and", "a"]
