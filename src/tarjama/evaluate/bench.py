@@ -172,7 +172,11 @@ def run_benchmarks(
                 "beam_size": beam,
                 "output_tokens": length,
             }
-            job = {"kind": "engine", "hf_dir": str(model.hf_dir), "ct2_dir": str(model.ct2_dir)}
+            job: dict[str, Any] = {
+                "kind": "engine",
+                "hf_dir": str(model.hf_dir),
+                "ct2_dir": str(model.ct2_dir),
+            }
             job.update(sentences=lines, seconds_budget=plan.seconds_per_config)
             rows.append({**config, **_run_worker({**config, **job})})
     results["engines"] = rows

@@ -194,7 +194,9 @@ def _markdown(results: dict[str, Any], images: Sequence[str]) -> str:
     rows = []
     for c in results["comparisons"]:
         key = (c["size"], c["threads"], c["batch_size"], c["beam_size"])
-        ct2, hf = engines[(*key, "ctranslate2")], engines[(*key, "transformers")]
+        # Keys built outside the subscript: mypy takes engines[(*key, …)] for 3.11-only syntax.
+        ct2_key, hf_key = (*key, "ctranslate2"), (*key, "transformers")
+        ct2, hf = engines[ct2_key], engines[hf_key]
         rows.append((*key, ct2["output_tokens"], _f(c["ct2_tokens_per_s"]),
                      _f(c["hf_tokens_per_s"]), f"{c['speedup']:.1f}×" + (
                          "" if c["speedup"] >= TARGETS["ct2_speedup"][0] else " ✗"),

@@ -59,7 +59,7 @@ def _candidates(data_dir: Path | None) -> list[Path]:
     # A source checkout sits beside ../shared (…/main/src/tarjama/evaluate/datasets.py).
     found += [parent / "shared" / "data" / "eval" for parent in here.parents[3:5]]
     found.append(Path.cwd().parent / "shared" / "data" / "eval")
-    return [p for p in found if p is not None]
+    return found
 
 
 def find_dataset(name: str, data_dir: Path | None = None) -> tuple[Path, Path]:

@@ -10,7 +10,8 @@ __all__ = ["score_corpus", "sentence_chrf_pp"]
 
 def score_corpus(hypotheses: Sequence[str], references: Sequence[str]) -> dict[str, Any]:
     """BLEU (13a), chrF and chrF++ of ``hypotheses`` against one reference each."""
-    from sacrebleu.metrics import BLEU, CHRF
+    from sacrebleu.metrics.bleu import BLEU
+    from sacrebleu.metrics.chrf import CHRF
 
     refs = [list(references)]
     hyps = list(hypotheses)
@@ -30,7 +31,7 @@ def score_corpus(hypotheses: Sequence[str], references: Sequence[str]) -> dict[s
 
 def sentence_chrf_pp(hypotheses: Sequence[str], references: Sequence[str]) -> list[float]:
     """Sentence-level chrF++ per segment: BLEU is meaningless per sentence, chrF++ is not."""
-    from sacrebleu.metrics import CHRF
+    from sacrebleu.metrics.chrf import CHRF
 
     if len(hypotheses) != len(references):
         raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} references")
