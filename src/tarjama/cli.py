@@ -47,6 +47,7 @@ from tarjama.errors import (
     StorageError,
     TarjamaError,
 )
+from tarjama.jobs.cli import job_app
 from tarjama.serve.cli import keys_app, serve
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ memory_app = typer.Typer(
 app.add_typer(memory_app, name="memory")
 app.command("serve")(serve)
 app.add_typer(keys_app, name="keys")
+app.add_typer(job_app, name="job")
 err = Console(stderr=True)
 
 
