@@ -92,6 +92,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     413: {"model": ErrorBody, "description": "The request is larger than the server accepts"},
     429: {"model": ErrorBody, "description": "Rate or character limit reached; see Retry-After"},
     500: {"model": ErrorBody, "description": "A database file is damaged (or a bug); see the log"},
+    502: {"model": ErrorBody, "description": "The engine failed on this text"},
     503: {"model": ErrorBody, "description": "Busy or timed out; see Retry-After"},
     507: {"model": ErrorBody, "description": "The server's disk is full"},
 }

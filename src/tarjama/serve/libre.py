@@ -7,6 +7,8 @@ The shapes, statuses and error messages follow LibreTranslate's documented API, 
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -37,6 +39,7 @@ State = Annotated[ServerState, Depends(server_state)]
 
 _NAMES = {"ar": "Arabic", "en": "English"}
 _FRONTEND_TIMEOUT_MS = 500
+_WHOLE = re.compile(r"\s*[+-]?[0-9]+\s*")
 
 
 def _missing(name: str) -> ApiError:
@@ -51,27 +54,33 @@ def _check_languages(source: str, target: str) -> None:
 
 
 def _alternatives(value: Any) -> int:
-    """LibreTranslate's check: anything ``int()`` takes is a number (``"2"``, ``2.0``)."""
-    if value is None or value == "":
+    """LibreTranslate's check (``int(value)``), without Python's extras: a number, or a string
+    of ASCII digits; ``"1.5"``, ``"two"``, ``true`` or a list is "not a number"."""
+    if value is None:
         return 0
-    if isinstance(value, bool):  # int(True) is 1, but true is no number of alternatives
+    number: float
+    if isinstance(value, str) and _WHOLE.fullmatch(value):
+        number = int(value)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        number = value
+    else:
         raise ApiError(400, "Invalid request: alternatives parameter is not a number")
-    try:
-        count = int(value)
-    except (TypeError, ValueError, OverflowError):
-        raise ApiError(400, "Invalid request: alternatives parameter is not a number") from None
-    if count > ALTERNATIVES_LIMIT:
+    if number < 0:
+        raise ApiError(400, "Invalid request: alternatives parameter must be >= 0")
+    if number > ALTERNATIVES_LIMIT:
         raise ApiError(
             400, f"Invalid request: alternatives parameter must be <= {ALTERNATIVES_LIMIT}"
         )
-    return max(0, count)
+    return int(number)
 
 
 def _parse_translate(payload: dict[str, Any]) -> LibreTranslateRequest:
     for name in ("q", "source", "target"):
         if not payload.get(name):
             raise _missing(name)
-    fmt = payload.get("format") or "text"
+    _check_languages(str(payload["source"]), str(payload["target"]))
+    fmt = payload.get("format")
+    fmt = "text" if fmt in (None, "") else fmt  # LibreTranslate's default for a blank format
     if fmt not in ("text", "html"):
         raise ApiError(400, f"{fmt} format is not supported")
     payload = {**payload, "format": fmt, "alternatives": _alternatives(payload.get("alternatives"))}
@@ -96,7 +105,6 @@ async def translate(request: Request, state: State) -> dict[str, Any]:
     translations with a CTranslate2 model, none with a chat engine (see docs/serve.md).
     """
     body = _parse_translate(await read_payload(request))
-    _check_languages(body.source, body.target)
     texts = body.q if isinstance(body.q, list) else [body.q]
     if not all(isinstance(t, str) for t in texts):
         raise ApiError(400, "Invalid request: q must be a string or a list of strings")
@@ -131,7 +139,14 @@ async def translate(request: Request, state: State) -> dict[str, Any]:
     "/detect",
     response_model=list[Detection],
     openapi_extra=openapi_body(
-        {"type": "object", "properties": {"q": {"type": "string"}, "api_key": {"type": "string"}}}
+        {
+            "type": "object",
+            "properties": {
+                "q": {"type": "string", "minLength": 1},
+                "api_key": {"type": ["string", "null"]},
+            },
+            "required": ["q"],
+        }
     ),
     summary="Detect the language of a text (LibreTranslate)",
 )
@@ -143,7 +158,10 @@ async def detect(request: Request, state: State) -> list[dict[str, Any]]:
         raise _missing("q")
     if not isinstance(q, str):
         raise ApiError(400, "Invalid request: q must be a string")
-    state.access.check(request, payload.get("api_key"), characters=len(q), libre=True)
+    key = payload.get("api_key")
+    if key is not None and not isinstance(key, str):
+        raise ApiError(400, "Invalid request: api_key parameter is not valid")
+    state.access.check(request, key, characters=len(q), libre=True)
     return detect_languages(q)
 
 
@@ -160,7 +178,20 @@ async def languages() -> list[dict[str, Any]]:
     "/translate_file",
     response_model=TranslateFileResponse,
     summary="Translate a file (LibreTranslate)",
-)
+    openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {
+        "schema": {
+            "type": "object",
+            "properties": {
+                "file": {"type": "string", "format": "binary",
+                         "description": "txt, html, htm, md or docx (by its name's extension)"},
+                "source": {"type": "string", "enum": ["ar", "auto"]},
+                "target": {"type": "string", "enum": ["en"]},
+                "api_key": {"type": "string"},
+            },
+            "required": ["file", "source", "target"],
+        }
+    }}}},
+)  # fmt: skip
 async def translate_file_route(
     request: Request,
     state: State,
@@ -193,7 +224,10 @@ async def translate_file_route(
     "/download_file/{filename}",
     response_class=FileResponse,
     summary="Download a translated file (LibreTranslate)",
-    responses={200: {"description": "The translated file"}},
+    responses={
+        200: {"description": "The translated file"},
+        404: {**ERROR_RESPONSES[400], "description": "No such file (or no longer kept)"},
+    },
 )
 async def download_file(request: Request, filename: str, state: State) -> FileResponse:
     """A file from ``/translate_file``, under its original name.

@@ -7,11 +7,12 @@ so its clients read our answers unchanged; the native ``/v1`` models follow tarj
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 __all__ = [
+    "MAX_ID",
     "Detection",
     "DocumentRequest",
     "DocumentResponse",
@@ -30,8 +31,26 @@ __all__ = [
     "TranslateFileResponse",
 ]
 
+#: The largest id SQLite stores (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
 _AR = "قال الرئيس إن المحادثات ستستأنف غداً."
 _EN = "The president said the talks would resume tomorrow."
+
+
+#: ``alternatives`` as LibreTranslate reads it: a whole number 0-3, given as a number or text.
+_ALTERNATIVES = {
+    "anyOf": [
+        {"type": "integer", "minimum": 0, "maximum": 3},
+        {"type": "number", "minimum": 0, "maximum": 3},
+        {"type": "string", "pattern": r"^\s*(\+?0*[0-3]|-0+)\s*$"},
+        {"type": "null"},
+    ],
+    "default": 0,
+}
+
+#: ``format``: text or html; blank or null means text, as in LibreTranslate.
+_FORMAT = {"anyOf": [{"enum": ["text", "html", ""]}, {"type": "null"}], "default": "text"}
 
 
 # ---- LibreTranslate -------------------------------------------------------------------------
@@ -44,16 +63,18 @@ class LibreTranslateRequest(BaseModel):
         json_schema_extra={"examples": [{"q": _AR, "source": "ar", "target": "en"}]}
     )
 
-    q: str | list[str] = Field(description="Text, or a list of texts, to translate")
-    source: str = Field("ar", description="`ar`, or `auto` to detect")
-    target: str = Field("en", description="Only `en`")
-    format: Literal["text", "html"] = "text"
-    alternatives: int = Field(
+    q: Annotated[str, Field(min_length=1)] | Annotated[list[str], Field(min_length=1)] = Field(
+        description="Text, or a list of texts, to translate"
+    )
+    source: Literal["ar", "auto"] = Field("ar", description="`ar`, or `auto` to detect")
+    target: Literal["en"] = Field("en", description="Only `en`")
+    format: Annotated[Literal["text", "html"], WithJsonSchema(_FORMAT)] = "text"
+    alternatives: Annotated[int, WithJsonSchema(_ALTERNATIVES)] = Field(
         0,
         ge=0,
         le=3,
         description="Other translations of each whole text wanted (CTranslate2 models make them;"
-        " chat engines give none)",
+        " chat engines give none); a number, or a string of digits, as LibreTranslate takes it",
     )
     api_key: str | None = None
 
@@ -113,7 +134,9 @@ class DocumentRequest(BaseModel):
     format: Literal["auto", "text", "markdown", "html", "json", "jsonl"] = "auto"
     name: str | None = Field(None, description="A file name; helps `auto` pick the format")
     fields: list[str] = Field(default_factory=list, description="JSON/JSONL fields to translate")
-    glossary_id: int | None = Field(None, description="A glossary made with /v1/glossaries")
+    glossary_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="A glossary made with /v1/glossaries"
+    )
 
 
 class SegmentResult(BaseModel):
@@ -171,8 +194,9 @@ class DocumentResponse(BaseModel):
 
 
 class GlossaryEntryModel(BaseModel):
-    arabic: str = Field(min_length=1, examples=["الأونروا"])
-    english: str = Field(min_length=1, examples=["UNRWA"])
+    # a term is more than white space: the store strips it
+    arabic: str = Field(min_length=1, pattern=r"\S", examples=["الأونروا"])
+    english: str = Field(min_length=1, pattern=r"\S", examples=["UNRWA"])
     note: str = ""
 
 
@@ -185,7 +209,7 @@ class GlossaryIn(BaseModel):
         }
     )
 
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200, pattern=r"\S")
     entries: list[GlossaryEntryModel] = Field(default_factory=list, max_length=50_000)
 
 

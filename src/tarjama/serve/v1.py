@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from tarjama import __version__
 from tarjama.serve.access import metrics_allowed
@@ -17,6 +17,7 @@ from tarjama.serve.errors import ERROR_RESPONSES, ApiError
 from tarjama.serve.glossaries import GlossaryEntry, GlossaryRecord, to_glossary
 from tarjama.serve.runtime import ServerState, server_state
 from tarjama.serve.schemas import (
+    MAX_ID,
     DocumentRequest,
     DocumentResponse,
     GlossaryIn,
@@ -30,9 +31,11 @@ __all__ = ["router"]
 
 router = APIRouter()
 State = Annotated[ServerState, Depends(server_state)]
+#: An id SQLite can hold (a bigger number is a 400, never an overflow inside the store).
+GlossaryId = Annotated[int, Path(ge=1, le=MAX_ID)]
 _ERRORS: dict[int | str, dict[str, Any]] = ERROR_RESPONSES
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    **{k: v for k, v in _ERRORS.items() if k in (401, 403)},
+    **_ERRORS,
     404: {**_ERRORS[400], "description": "No such glossary"},
 }
 
@@ -128,7 +131,7 @@ async def list_glossaries(request: Request, state: State) -> list[dict[str, Any]
     responses=_NOT_FOUND,
     summary="Read a glossary",
 )
-async def get_glossary(glossary_id: int, request: Request, state: State) -> dict[str, Any]:
+async def get_glossary(glossary_id: GlossaryId, request: Request, state: State) -> dict[str, Any]:
     state.access.check(request, None, characters=0)
     return _out(_glossary(state, glossary_id))
 
@@ -141,7 +144,7 @@ async def get_glossary(glossary_id: int, request: Request, state: State) -> dict
     summary="Replace a glossary's name and entries",
 )
 async def replace_glossary(
-    glossary_id: int, body: GlossaryIn, request: Request, state: State
+    glossary_id: GlossaryId, body: GlossaryIn, request: Request, state: State
 ) -> dict[str, Any]:
     state.access.check(request, None, characters=0)
     record = state.glossaries.replace(glossary_id, body.name, _entries(body))
@@ -157,7 +160,7 @@ async def replace_glossary(
     responses=_NOT_FOUND,
     summary="Delete a glossary",
 )
-async def delete_glossary(glossary_id: int, request: Request, state: State) -> Response:
+async def delete_glossary(glossary_id: GlossaryId, request: Request, state: State) -> Response:
     state.access.check(request, None, characters=0)
     if not state.glossaries.delete(glossary_id):
         raise ApiError(404, f"no glossary {glossary_id}")
