@@ -109,6 +109,9 @@ class Summary:
     """Seconds left at that rate; ``None`` when unknown."""
     errors: dict[str, int] = field(default_factory=dict)
     examples: dict[str, list[str]] = field(default_factory=dict)
+    run: dict[str, Any] = field(default_factory=dict)
+    """What the latest run itself did (units processed, segments sent to the engine, whether
+    it opened the model at all); empty for ``job status``."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -126,6 +129,7 @@ class Summary:
             "eta_seconds": None if self.eta is None else round(self.eta, 1),
             "errors": self.errors,
             "examples": self.examples,
+            **({"run": self.run} if self.run else {}),
         }
 
 

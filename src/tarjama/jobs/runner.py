@@ -19,9 +19,10 @@ import logging
 import multiprocessing
 import os
 import signal
+import time
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Any
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from tarjama.terms import Glossary
     from tarjama.translator import Translator
 
-__all__ = ["JobContext", "batches", "open_context", "run_job"]
+__all__ = ["JobContext", "RunTally", "batches", "open_context", "run_job"]
 
 logger = logging.getLogger(__name__)
 
@@ -114,24 +115,55 @@ def run_job(spec: JobSpec, *, workers: int = 1, progress: JobProgress | None = N
         )  # fmt: skip
         before = manifest.summary()
         progress.start(before.documents, before.done, before.failed)
+        tally = RunTally(planned=len(pending), workers=workers)
+        started = time.perf_counter()
         if pending:
             todo = list(batches(pending, spec.batch_documents))
             if workers <= 1:
-                _run_here(context, manifest, todo, progress)
+                _run_here(context, manifest, todo, progress, tally)
             else:
-                _Pool(context, manifest, progress, workers).run(todo)
-        return manifest.summary()
+                _Pool(context, manifest, progress, tally, workers).run(todo)
+        tally.seconds = round(time.perf_counter() - started, 3)
+        return replace(manifest.summary(), run=asdict(tally))
+
+
+@dataclass
+class RunTally:
+    """What one run did: proof that a rerun after success did nothing (no model opened, no
+    segment sent), and the figures a benchmark reads."""
+
+    planned: int = 0
+    units: int = 0
+    documents: int = 0
+    segments: int = 0
+    engine_segments: int = 0
+    crashes: int = 0
+    model_opened: bool = False
+    workers: int = 1
+    seconds: float = 0.0
+
+    def add(self, documents: int, segments: int, engine_segments: int) -> None:
+        self.units += 1
+        self.documents += documents
+        self.segments += segments
+        self.engine_segments += engine_segments
 
 
 def _run_here(
-    context: JobContext, manifest: Manifest, todo: list[list[Unit]], progress: JobProgress
+    context: JobContext,
+    manifest: Manifest,
+    todo: list[list[Unit]],
+    progress: JobProgress,
+    tally: RunTally,
 ) -> None:
     with context.translator() as translator:
+        tally.model_opened = True
         for batch in todo:
             manifest.mark_running([unit.key for unit in batch], os.getpid())
             for outcome in process_safely(batch, translator, context.spec, context.glossary):
                 _commit(context, manifest, outcome)
                 _advance(progress, outcome)
+                tally.add(outcome.documents, outcome.segments, outcome.engine_segments)
 
 
 def _commit(context: JobContext, manifest: Manifest, outcome: UnitOutcome) -> None:
@@ -170,7 +202,8 @@ def _worker(context: JobContext, conn: Connection, parent: int) -> None:
             for outcome in process_safely(batch, translator, context.spec, context.glossary):
                 _commit(context, manifest, outcome)
                 failed = outcome.documents if not outcome.ok else len(outcome.failures)
-                conn.send(("unit", outcome.unit.key, outcome.documents, outcome.segments, failed))
+                counts = (outcome.documents, outcome.segments, failed, outcome.engine_segments)
+                conn.send(("unit", outcome.unit.key, *counts))
             conn.send(("idle",))
 
 
@@ -187,11 +220,17 @@ class _Pool:
     """The driver's side of ``--workers N``: hand out batches, notice deaths, retry."""
 
     def __init__(
-        self, context: JobContext, manifest: Manifest, progress: JobProgress, workers: int
+        self,
+        context: JobContext,
+        manifest: Manifest,
+        progress: JobProgress,
+        tally: RunTally,
+        workers: int,
     ) -> None:
         self.context = context
         self.manifest = manifest
         self.progress = progress
+        self.tally = tally
         self.workers = workers
         self.mp = multiprocessing.get_context("spawn")
         self.slots: list[_Slot] = []
@@ -244,10 +283,12 @@ class _Pool:
         kind = message[0]
         if kind == "ready":
             slot.ready = True
+            self.tally.model_opened = True
         elif kind == "unit":
-            _, key, documents, segments, failed = message
+            _, key, documents, segments, failed, fresh = message
             slot.open.discard(key)
             self.progress.advance(documents, segments, failed)
+            self.tally.add(documents, segments, fresh)
         elif kind == "idle":
             slot.batch, slot.open = None, set()
         elif kind == "fatal":
@@ -270,6 +311,7 @@ class _Pool:
         )
         message = f"the worker process died ({how}) while translating this unit"
         logger.warning("worker %s died (%s) holding %d units", slot.process.pid, how, len(held))
+        self.tally.crashes += 1
         again = set(
             self.manifest.crashed([u.key for u in held], message, self.context.spec.max_attempts)
         )
