@@ -10,7 +10,7 @@ MODEL ?= qwen2.5-coder-1.5b-instruct
 # torch is pinned to the CPU build that ships on this machine type; a loose range pulls a CUDA build.
 TORCH ?= torch==2.13.0
 
-.PHONY: demo install model test test-deps lint bench loadtest clean
+.PHONY: demo install model test test-deps lint bench loadtest soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,14 @@ LT_SECONDS ?= 60
 LT_MODEL ?=
 loadtest: test-deps
 	$(BIN)/python scripts/loadtest.py --users $(LT_USERS) --seconds $(LT_SECONDS) --out bench/loadtest $(if $(LT_MODEL),--model $(LT_MODEL))
+
+# tarjama serve with API keys and the memory on, SOAK_USERS users for SOAK_SECONDS s of valid, malformed,
+# oversized and unauthorised requests and uploads; RSS sampled, memory database checked afterwards.
+# Writes bench/soak/soak.{json,md}; fails on any 5xx, a damaged database or memory growth.
+SOAK_USERS ?= 30
+SOAK_SECONDS ?= 600
+soak: test-deps
+	$(BIN)/python scripts/soak.py --users $(SOAK_USERS) --seconds $(SOAK_SECONDS) --out bench/soak $(if $(LT_MODEL),--model $(LT_MODEL))
 
 # mypy reads its strictness from [tool.mypy] in pyproject.toml.
 lint: test-deps
