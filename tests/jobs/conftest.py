@@ -2,44 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
+from job_corpus import Result, Run, job_env
 from typer.testing import CliRunner
 
 from tarjama.cli import app
-
-Run = Callable[..., "Result"]
-
-
-class Result:
-    """A finished ``tarjama job`` command: exit code, output, and its JSON summary if any."""
-
-    def __init__(self, code: int, stdout: str, stderr: str) -> None:
-        self.code = code
-        self.stdout = stdout
-        self.stderr = stderr
-
-    @property
-    def summary(self) -> dict[str, Any]:
-        return dict(json.loads(self.stdout))
-
-    def __repr__(self) -> str:
-        return f"Result({self.code}, stdout={self.stdout[-800:]!r}, stderr={self.stderr[-800:]!r})"
-
-
-def job_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TARJAMA_")}
-    env.update({"TARJAMA_HOME": str(home), "TARJAMA_THREADS": "1"})
-    if "TARJAMA_SHARED" in os.environ:
-        env["TARJAMA_SHARED"] = os.environ["TARJAMA_SHARED"]
-    return env
 
 
 @pytest.fixture

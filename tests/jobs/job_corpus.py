@@ -1,9 +1,13 @@
-"""Small corpora for the job tests, built from the shared pool's Arabic lines."""
+"""Small corpora for the job tests, built from the shared pool's Arabic lines, and the result of
+a ``tarjama job`` command as the tests see it."""
 
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from support.tiny_marian import default_shared_dir
 
@@ -56,3 +60,31 @@ def output_files(out: Path) -> dict[str, bytes]:
         for p in sorted(out.rglob("*"))
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)
     }
+
+
+def job_env(home: Path) -> dict[str, str]:
+    """The environment of a ``tarjama`` subprocess: a clean home, one thread, the shared data."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TARJAMA_")}
+    env.update({"TARJAMA_HOME": str(home), "TARJAMA_THREADS": "1"})
+    if "TARJAMA_SHARED" in os.environ:
+        env["TARJAMA_SHARED"] = os.environ["TARJAMA_SHARED"]
+    return env
+
+
+Run = Callable[..., "Result"]
+
+
+class Result:
+    """A finished ``tarjama job`` command: exit code, output, and its JSON summary if any."""
+
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.code = code
+        self.stdout = stdout
+        self.stderr = stderr
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        return dict(json.loads(self.stdout))
+
+    def __repr__(self) -> str:
+        return f"Result({self.code}, stdout={self.stdout[-800:]!r}, stderr={self.stderr[-800:]!r})"

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from conftest import Run
-from job_corpus import make_tree, output_files, pool_lines, records
+from job_corpus import Run, make_tree, output_files, pool_lines, records
 
 from tarjama.cli import EXIT_CONFIG, EXIT_INPUT
 
@@ -162,7 +161,9 @@ def test_a_parquet_corpus_keeps_its_columns_and_replace_puts_english_in_place(
     assert table.column_names == ["id", "title", "n"]
     assert table.schema.field("n").type == pa.int64()
     assert table.column("id").to_pylist() == [r["id"] for r in records(7)]
-    assert all(t != r["title"] for t, r in zip(table.column("title").to_pylist(), records(7)))
+    assert all(
+        t != r["title"] for t, r in zip(table.column("title").to_pylist(), records(7), strict=True)
+    )
 
 
 def test_a_job_folder_keeps_its_layout_and_a_corpus_needs_a_field(job: Run, tmp_path: Path) -> None:
