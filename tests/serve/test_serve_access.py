@@ -1,10 +1,10 @@
 """One access check for every route that translates or hands back a translation.
 
 One real ``tarjama serve`` with keys on. Every such route is tried with no key, a wrong key, a
-revoked key, a good key, a key over its request rate and a key over its character rate, and
-must answer the status docs/serve.md gives ("Who may call what"). Keys are made and revoked in
-the server's own key database (``$TARJAMA_HOME/keys.sqlite``) while it runs, as ``tarjama keys``
-does.
+revoked key, a good key, a key over its request rate, a key over its character rate and one
+request alone over it, and must answer the status docs/serve.md gives ("Who may call what").
+Keys are made and revoked in the server's own key database (``$TARJAMA_HOME/keys.sqlite``) while
+it runs, as ``tarjama keys`` does.
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ ROUTES = [
 ]  # fmt: skip
 
 CASES = ["no key", "wrong key", "revoked key", "good key", "over the request rate",
-         "over the character rate"]  # fmt: skip
+         "over the character rate", "one request over the character rate"]  # fmt: skip
 
 
 def expected(route: Route, case: str) -> int:
@@ -130,6 +130,8 @@ def expected(route: Route, case: str) -> int:
         return 429
     if case == "over the character rate":
         return 429 if route.characters else route.ok  # a download costs no characters
+    if case == "one request over the character rate":  # waiting would not help: too large
+        return 413 if route.characters else route.ok
     return route.ok
 
 
@@ -178,6 +180,8 @@ def _key_for(case: str, route: Route, store: KeyStore, index: int) -> str | None
         return store.add(name, rate_limit=1, char_limit=0)[1]
     if case == "over the character rate":  # one request fits, a second does not
         return store.add(name, rate_limit=0, char_limit=route.characters * 3 // 2 or 1)[1]
+    if case == "one request over the character rate":
+        return store.add(name, rate_limit=0, char_limit=route.characters // 2 or 1)[1]
     _, key = store.add(name, rate_limit=0, char_limit=0)
     if case == "revoked key":
         assert store.revoke(name) is not None
