@@ -4,8 +4,9 @@ Blocks are body paragraphs (``p1``, ``p2`` …) and paragraphs of table cells
 (``t1.r2c3.p1``; nested tables continue the path: ``t1.r2c3.t1.r1c1.p1``), in document order;
 headers, footers, footnotes and text boxes are left alone. A translated paragraph keeps the
 formatting of its first run: runs are merged, so inline bold/links inside it are lost, and its
-right-to-left marks are removed. Untranslated paragraphs are not touched, and a render with
-nothing to change returns the original bytes.
+right-to-left marks are removed; characters Word's XML cannot hold (C0 controls other than tab
+and line breaks, U+FFFE/U+FFFF) are left out of the English. Untranslated paragraphs are not
+touched, and a render with nothing to change returns the original bytes.
 
 A ``.docx`` is a zip of XML parts, and python-docx parses them with lxml. Before it sees one,
 the archive's directory is checked (:mod:`tarjama.formats.archive`: members, expanded bytes,
@@ -19,6 +20,7 @@ than the limit's worth of text.
 from __future__ import annotations
 
 import io
+import re
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -36,6 +38,9 @@ DOCX_LIMITS = ArchiveLimits()
 _W_TEXT = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _XML_STARTS = (b"<", b"\x00<", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+#: What XML 1.0 forbids: lxml refuses to write it, so an engine's stray control character
+#: would otherwise fail the whole render.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def is_docx(data: bytes, name: str | None = None) -> bool:
@@ -171,7 +176,7 @@ def _set_text(paragraph: Any, text: str) -> None:
         if child.tag in (qn("w:r"), qn("w:hyperlink")) and child is not keep:
             p.remove(child)
     run = paragraph.add_run() if keep is None else paragraph.runs[0]
-    run.text = text
+    run.text = _NOT_XML.sub("", text)
     rpr = run._r.rPr
     if rpr is not None:
         for mark in rpr.findall(qn("w:rtl")) + rpr.findall(qn("w:cs")):
