@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,25 @@ def output_files(out: Path) -> dict[str, bytes]:
         for p in sorted(out.rglob("*"))
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)
     }
+
+
+def manifest_rows(out: Path, sql: str, *args: object, live: bool = False) -> list[tuple[Any, ...]]:
+    """Rows of the job's manifest in ``out``, read-only; none while there is none.
+
+    ``live``: a job is running on it, perhaps just making it: look only once it is in WAL mode
+    (its ``-wal`` file exists), so that looking never holds a lock the job waits on, and take
+    a manifest not yet set up (a run killed in its first instant) as empty.
+    """
+    path = out / ".tarjama-job" / "manifest.sqlite"
+    if not path.is_file() or (live and not Path(f"{path}-wal").exists()):
+        return []
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as conn:
+            return list(conn.execute(sql, args))
+    except sqlite3.OperationalError:
+        if live:
+            return []
+        raise
 
 
 def job_env(home: Path) -> dict[str, str]:
