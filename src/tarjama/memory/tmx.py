@@ -2,10 +2,11 @@
 
 Export writes one ``<tu>`` per entry with ``srclang="ar"``, ``<tuv xml:lang="ar|en">``, TMX
 dates, and tarjama's provenance as ``x-tarjama-*`` props (origin, model, glossary version,
-engine, score, flags), so a file written here re-imports as what it was. Import reads any TMX
-(1.1–1.4) with an Arabic and an English variant per unit, whatever the regional tag
-(``ar-SA``, ``en-US``), taking the text of segments with inline codes (``<ph>``, ``<bpt>`` …)
-left out; units without tarjama's ``engine`` props are human translations.
+engine, score, flags), so a file written here re-imports as what it was; segments are written
+as they are read back (runs of whitespace one space, characters XML cannot hold left out).
+Import reads any TMX (1.1–1.4) with an Arabic and an English variant per unit, whatever the
+regional tag (``ar-SA``, ``en-US``), taking the text of segments with inline codes
+(``<ph>``, ``<bpt>`` …) left out; units without tarjama's ``engine`` props are human translations.
 """
 
 from __future__ import annotations
@@ -99,7 +100,9 @@ def _tu(entry: Entry) -> ET.Element:
             ET.SubElement(tu, "prop", type=_PROP + name).text = strip_invalid_xml(value)
     for lang, text in (("ar", entry.source), ("en", entry.target)):
         tuv = ET.SubElement(tu, "tuv", {XML_LANG: lang})
-        ET.SubElement(tuv, "seg").text = strip_invalid_xml(text)
+        # what the reader gives back (it collapses the whitespace other tools indent segments
+        # with), so exporting what was imported writes the same file
+        ET.SubElement(tuv, "seg").text = collapse_spaces(strip_invalid_xml(text))
     return tu
 
 

@@ -166,7 +166,11 @@ def export_xliff(translated: TranslatedLike, *, original: str | None = None) -> 
     _indent(root)
     ET.register_namespace("", XLIFF2_NS)
     ET.register_namespace("mda", MDA_NS)
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    written = ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    # A parser reads a literal carriage return as a line feed (XML end-of-line handling), so
+    # text holding one (a CRLF document's line breaks) is written as a character reference.
+    # ElementTree already escapes it in attributes, so every raw one left is in text.
+    return written.replace("\r", "&#13;")
 
 
 def _ignorable(unit: ET.Element, text: str, taken: set[str]) -> None:
