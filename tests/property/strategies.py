@@ -79,20 +79,28 @@ def _join(parts: list[tuple[str, str]]) -> str:
 
 arabic_text = st.lists(
     st.tuples(_token, st.one_of(st.just(" "), st.just(""), st.sampled_from(_SPACES))),
-    max_size=40,
+    max_size=24,
 ).map(_join)
 """Arabic-heavy text: tokens with spaces, line breaks and blank lines between them."""
 
 any_text = st.one_of(
-    arabic_text, st.text(), st.lists(st.one_of(arabic_text, st.text())).map("".join)
+    arabic_text,
+    st.text(),
+    st.tuples(st.text(max_size=8), arabic_text, st.text(max_size=8)).map("".join),
 )
 """Arabic-heavy text, arbitrary Unicode, or the two spliced together."""
 
-one_line = st.lists(
-    st.tuples(st.one_of(arabic_words, arabic_words, _number, _latin, _url,
-                        st.sampled_from(["،", "؛", "؟", ".", "!", "«", "»"])),
-              st.sampled_from([" ", " ", ""])),
-    min_size=1,
-    max_size=12,
-).map(_join).map(str.strip).filter(bool)  # fmt: skip
-"""A single line of Arabic with single spaces: what a translation could put in any block."""
+_line_token = st.one_of(
+    arabic_words,
+    arabic_words,
+    _number,
+    _latin,
+    _url,
+    st.sampled_from(["،", "؛", "؟", ".", "!", "«", "»"]),
+)
+one_line = st.tuples(
+    arabic_words,
+    st.lists(st.tuples(st.sampled_from([" ", " ", ""]), _line_token), max_size=11),
+).map(lambda p: p[0] + "".join(space + token for space, token in p[1]))
+"""A single line of Arabic (it starts with an Arabic word) with single spaces: what a
+translation could put in any block."""

@@ -22,7 +22,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tarjama.document import Block, ProtectedSpan
-from tarjama.text import find_spans, mask, normalize_arabic, restore, segment_block
+from tarjama.formats.base import has_arabic as format_has_arabic
+from tarjama.text import find_spans, has_arabic, mask, normalize_arabic, restore, segment_block
 from tarjama.text._chars import BIDI_CONTROLS, TATWEEL, ZERO_WIDTH
 from tarjama.text.normalize import to_ascii_digits
 
@@ -146,3 +147,31 @@ def test_found_spans_are_sorted_disjoint_slices(text: str) -> None:
         assert cursor <= span.start < span.end
         assert text[span.start : span.end] == span.text
         cursor = span.end
+
+
+_arabic_blocks = st.characters(min_codepoint=0x0600, max_codepoint=0x08FF) | st.characters(
+    min_codepoint=0xFB50, max_codepoint=0xFEFF
+)
+
+
+@settings(max_examples=examples(300))
+@given(st.one_of(any_text, st.text(_arabic_blocks, max_size=4)))
+@example("\ufe70")  # an isolated fathatan counted as a letter; normalised, it is a mark
+@example("\u0640")  # formats counted a tatweel alone as Arabic worth translating
+def test_arabic_is_detected_alike_before_and_after_normalisation(text: str) -> None:
+    found = has_arabic(text)
+    assert has_arabic(normalize_arabic(text)) == found
+    assert has_arabic(normalize_arabic(text, strip_diacritics=True)) == found
+    assert format_has_arabic(text) == found
+
+
+def test_every_arabic_code_point_is_a_letter_alike_everywhere() -> None:
+    """Exhaustive where it is cheap: over the Arabic and presentation-form blocks, ``text`` and
+    ``formats`` agree on what a letter is, and a presentation form is one exactly when the
+    characters it normalises to hold one (the harakat forms U+FE70–FE7F are not; ﷼ is)."""
+    for code in (*range(0x0600, 0x0900), *range(0xFB50, 0xFF00)):
+        char = chr(code)
+        assert format_has_arabic(char) == has_arabic(char), hex(code)
+        if code >= 0xFB50 and unicodedata.name(char, ""):
+            drawn = unicodedata.normalize("NFKC", char)
+            assert has_arabic(char) == has_arabic(drawn), hex(code)

@@ -31,10 +31,13 @@ Renderer = Callable[[Document, Mapping[str, str]], str]
 """``render(document, targets)``: the original text with each block's English put back."""
 
 ARABIC_LETTER = re.compile(
-    "[\u0620-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff"
-    "\u0750-\u077f\u08a0-\u08c9\ufb50-\ufdfb\ufe70-\ufefc]"
+    "[\u0620-\u063f\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc"
+    "\u06ff\u0750-\u077f\u08a0-\u08c9"
+    "\ufb50-\ufbb1\ufbd3-\ufc5d\ufc64-\ufcf1\ufcf5-\ufd3d\ufd50-\ufdc7\ufdf0-\ufdfc"
+    "\ufe80-\ufefc]"
 )
-"""One Arabic-script letter (not a digit, diacritic or punctuation mark)."""
+"""One Arabic-script letter (not a digit, diacritic, tatweel or punctuation mark, nor a
+presentation form of one): the same letters as ``tarjama.text``'s, which formats cannot import."""
 
 
 def has_arabic(text: str) -> bool:

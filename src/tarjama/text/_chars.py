@@ -40,8 +40,11 @@ ARABIC_LETTER = (
     "\u0620-\u063f\u0641-\u064a"  # hamza-seat letters … yeh, without tatweel (U+0640)
     "\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff"
     "\u0750-\u077f\u08a0-\u08c9"
-    "\ufb50-\ufbb1\ufbd3-\ufd3d\ufd50-\ufdc7\ufdf0-\ufdfb"
-    "\ufe70-\ufe74\ufe76-\ufefc"
+    # Presentation forms that draw letters: not the isolated or medial harakat (U+FE70–FE7F)
+    # and ligatures of harakat alone (U+FC5E–FC63, FCF2–FCF4), which normalise to marks;
+    # the rial sign ﷼ (U+FDFC) normalises to the letters ریال.
+    "\ufb50-\ufbb1\ufbd3-\ufc5d\ufc64-\ufcf1\ufcf5-\ufd3d\ufd50-\ufdc7\ufdf0-\ufdfc"
+    "\ufe80-\ufefc"
 )
 #: Combining Arabic marks (harakat, Quranic marks) and tatweel: they live inside words.
 ARABIC_MARK = "\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
