@@ -580,7 +580,7 @@ def memory_export(
         if origin is not None and origin not in ORIGINS:
             raise ConfigurationError(f"--origin must be one of {', '.join(ORIGINS)}")
         with open_memory() as memory:
-            count = memory.export_tmx(tmx, model=model, origin=origin)  # type: ignore[arg-type]
+            count = memory.export_tmx(tmx, model=model, origin=origin)
         err.print(escape(f"wrote {count} entries to {tmx}"), highlight=False, soft_wrap=True)
 
 

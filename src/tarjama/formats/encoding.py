@@ -140,16 +140,16 @@ def decode_bytes_with_encoding(data: bytes, name: str | None = None) -> DecodedT
     label = _label(name)
     if not data:
         raise InputError(f"{label} is empty")
-    for bom, encoding in _BOMS:
+    for bom, bom_encoding in _BOMS:
         if data.startswith(bom):
             try:
-                text = data[len(bom) :].decode(encoding)
+                text = data[len(bom) :].decode(bom_encoding)
             except UnicodeDecodeError as exc:
                 raise InputError(
-                    f"{label} starts with a {encoding.upper()} byte-order mark but is not valid "
-                    f"{encoding.upper()} (byte {exc.start + len(bom)}): {exc.reason}"
+                    f"{label} starts with a {bom_encoding.upper()} byte-order mark but is not "
+                    f"valid {bom_encoding.upper()} (byte {exc.start + len(bom)}): {exc.reason}"
                 ) from exc
-            return _checked(DecodedText(text, encoding), label)
+            return _checked(DecodedText(text, bom_encoding), label)
     if b"\x00" in data:
         utf16 = _utf16_without_bom(data)
         if utf16:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Sequence
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeGuard, runtime_checkable
 
 from tarjama.document import Segment
 from tarjama.engines.base import Engine, Hypothesis, TranslationContext
@@ -33,15 +33,17 @@ LIMIT = 3
 class NBestEngine(Protocol):
     """An engine that can say what else it considered (CTranslate2)."""
 
-    name: ClassVar[str]
     model_id: str
+
+    @property
+    def name(self) -> str: ...
 
     def translate_n_best(
         self, segments: Sequence[Segment], n: int, context: TranslationContext | None = None
     ) -> list[list[Hypothesis]]: ...
 
 
-def supports_alternatives(engine: Engine | None) -> bool:
+def supports_alternatives(engine: Engine | None) -> TypeGuard[NBestEngine]:
     return engine is not None and isinstance(engine, NBestEngine)
 
 
@@ -89,7 +91,7 @@ def alternatives(engine: NBestEngine, text: str, count: int, main: str) -> list[
     for k in range(1, count + 1):
         kth.k = k
         carrier = read_document(json.dumps([text], ensure_ascii=False), "json")
-        english = json.loads(translate_document(carrier, kth).output)[0]  # type: ignore[arg-type]
+        english = json.loads(translate_document(carrier, kth).output)[0]
         if isinstance(english, str) and english.strip() and english not in (main, *found):
             found.append(english)
     return found

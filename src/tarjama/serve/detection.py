@@ -15,7 +15,7 @@ def detect_languages(text: str) -> list[dict[str, float | str]]:
     """Candidates as LibreTranslate lists them: ``[{"confidence": 0-100, "language": …}]``."""
     arabic = round(arabic_ratio(text) * 100, 1)
     english = round(100 - arabic, 1) if looks_english(text) or not arabic else 0.0
-    candidates = [{"confidence": arabic, "language": "ar"}]
+    candidates: list[dict[str, float | str]] = [{"confidence": arabic, "language": "ar"}]
     if english:
         candidates.append({"confidence": english, "language": "en"})
     return sorted(candidates, key=lambda c: -float(c["confidence"]))

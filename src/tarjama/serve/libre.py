@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse
 from pydantic import ValidationError
 
 from tarjama.serve.alternatives import LIMIT as ALTERNATIVES_LIMIT
-from tarjama.serve.alternatives import NBestEngine
+from tarjama.serve.alternatives import supports_alternatives
 from tarjama.serve.detection import detect_languages
 from tarjama.serve.errors import ERROR_RESPONSES, ApiError
 from tarjama.serve.files import FILE_FORMATS, translate_file
@@ -34,7 +34,7 @@ from tarjama.serve.service import translate_strings
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["LibreTranslate"], responses=ERROR_RESPONSES)  # type: ignore[arg-type]
+router = APIRouter(tags=["LibreTranslate"], responses=ERROR_RESPONSES)
 State = Annotated[ServerState, Depends(server_state)]
 
 _NAMES = {"ar": "Arabic", "en": "English"}
@@ -129,7 +129,7 @@ async def translate(request: Request, state: State) -> dict[str, Any]:
     if body.alternatives > 0:
         others: list[list[str]] = [[] for _ in texts]
         engine = state.base_engine
-        if body.format == "text" and isinstance(engine, NBestEngine):
+        if body.format == "text" and supports_alternatives(engine):
             others = await service.alternatives(engine, texts, body.alternatives, english)
         result["alternatives"] = others if isinstance(body.q, list) else others[0]
     return result

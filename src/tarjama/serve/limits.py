@@ -98,7 +98,7 @@ class RateLimiter:
             del self._events[who]
 
     @staticmethod
-    def _wait_for(events: deque[list[float]], excess: int, now: float) -> float:
+    def _wait_for(events: deque[list[float]], excess: float, now: float) -> float:
         freed = 0.0
         for at, _requests, n in events:
             freed += n

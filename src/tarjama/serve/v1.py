@@ -200,7 +200,7 @@ async def models(request: Request, state: State) -> dict[str, Any]:
                 "installed": False,
             }
         )
-    return {"default": running.model, "models": [ModelInfo(**row) for row in rows]}
+    return {"default": running.model, "models": [ModelInfo.model_validate(row) for row in rows]}
 
 
 @router.get("/health", response_model=Health, tags=["operations"], summary="Liveness")

@@ -145,7 +145,7 @@ def _store(request: Request) -> WebStore:
 
 
 def _static(name: str) -> Response:
-    text = resources.files("tarjama.serve").joinpath("static", name).read_text("utf-8")
+    text = resources.files("tarjama.serve").joinpath("static").joinpath(name).read_text("utf-8")
     media = _STATIC_TYPES[name.rsplit(".", 1)[1]]
     return Response(text, media_type=media, headers={"Cache-Control": "no-cache"})
 
