@@ -209,7 +209,12 @@ class Manifest:
     ) -> None:
         """Make the manifest hold exactly ``units``: new ones and those in ``redo`` pending
         (attempts and errors cleared), rows of inputs that are gone dropped; units whose
-        glossary changed in no term of theirs just take the new version (``keep_version``)."""
+        glossary changed in no term of theirs just take the new version (``keep_version``).
+
+        Every row takes its unit's place in the input as it is now (byte range, input hash):
+        a unit that is still to do, or that ``retry`` makes pending later, is read from there,
+        never from where an earlier run found it.
+        """
         redo = set(redo)
         with self.db.write() as conn:
             known = {r["key"] for r in conn.execute("SELECT key FROM units")}
@@ -236,7 +241,11 @@ class Manifest:
                     )
                     conn.execute("DELETE FROM failures WHERE unit = ?", (unit.key,))
                 else:
-                    conn.execute("UPDATE units SET seq = ? WHERE key = ?", (seq, unit.key))
+                    conn.execute(
+                        "UPDATE units SET seq=?, kind=?, source=?, format=?, start=?, stop=?, "
+                        "byte_start=?, byte_end=?, input_hash=?, documents=? WHERE key=?",
+                        (*values, unit.key),
+                    )
             conn.executemany(
                 "UPDATE units SET glossary_version = ? WHERE key = ?",
                 [(version, key) for key, version in keep_version],

@@ -3,8 +3,9 @@
 Every source is listed (its files, or its record shards), each unit's input hashed, and the
 result compared with the manifest: a new unit, a changed input, changed settings, a ``done``
 unit whose output is gone, or a glossary change in a term the unit's text holds makes the unit
-pending; everything else stays as it was, so a rerun after success plans nothing. A source whose
-size and modification time are those the manifest recorded is not read again.
+pending; everything else stays as it was, so a rerun after success plans nothing. A unit still
+to do is read from where its input is now, never from where an earlier run found it. A source
+whose size and modification time are those the manifest recorded is not read again.
 """
 
 from __future__ import annotations
@@ -88,9 +89,14 @@ def plan(
     keep: list[tuple[str, str]] = []
     for unit in units:
         state = states.get(unit.key)
-        if state is None or state.status in ("pending", "running"):
+        if state is None:
             continue
-        changed = state.input_hash != unit.input_hash or state.settings_hash != settings_hash
+        changed = state.input_hash != unit.input_hash
+        if state.status in ("pending", "running"):
+            if changed:  # a new input is a new document: its old attempts do not count
+                redo.append(unit.key)
+            continue
+        changed = changed or state.settings_hash != settings_hash
         lost = state.status == "done" and not output_path(spec.output, unit).is_file()
         if changed or lost:
             redo.append(unit.key)
