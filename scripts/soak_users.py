@@ -8,10 +8,12 @@ over the input limit) and unauthorised ones (no key, a wrong key, a revoked key)
 low request rate is used now and then, so 429s happen too. The keys come from the environment
 (``SOAK_KEY_GOOD``, ``SOAK_KEY_REVOKED``, ``SOAK_KEY_SLOW``), made by ``soak.py``.
 
-Every answer is recorded as (kind, status, seconds, expected) in a JSON tally
+Every answer is recorded as (kind, status, seconds, expected, right) in a JSON tally
 (``--summary-out``), where ``expected`` says which statuses the request may get: ``ok`` (200,
 or 429/503 with ``Retry-After`` when the server sheds load), ``4xx`` (a refusal, never a
-success), or the exact set for the access cases. Any 5xx is a failure.
+success), or the exact set for the access cases; ``right`` is the verdict, judged here where the
+answer's headers are at hand. Any 5xx is a failure. ``soak.py`` reads only the tally: it never
+imports this file, since locust patches the standard library (gevent) when it is imported.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ SENTENCES = [
 SHED = (429, 503)  # load shedding: counted on their own line, neither success nor failure
 
 _lock = threading.Lock()
-_records: list[tuple[str, int, float, str]] = []  # (kind, status, seconds, expected)
+_records: list[tuple[str, int, float, str, bool]] = []  # (kind, status, seconds, expected, right)
 _started = time.time()
 
 
@@ -53,7 +55,8 @@ def _write(environment: Any, **_: Any) -> None:
         return
     with _lock:
         rows = list(_records)
-    Path(out).write_text(json.dumps({"started": _started, "ended": time.time(), "requests": rows}))
+    tally = {"started": _started, "ended": time.time(), "shed": SHED, "requests": rows}
+    Path(out).write_text(json.dumps(tally))
 
 
 def sentence() -> str:
@@ -114,9 +117,10 @@ class NewsDesk(HttpUser):
         started = time.perf_counter()
         with self.client.request(method, path, catch_response=True, name=kind, **options) as r:
             seconds = time.perf_counter() - started
+            right = allowed(expected, r.status_code, r.headers)
             with _lock:
-                _records.append((kind, r.status_code, seconds, expected))
-            if allowed(expected, r.status_code, r.headers):
+                _records.append((kind, r.status_code, seconds, expected, right))
+            if right:
                 r.success()
             else:
                 r.failure(f"{kind}: status {r.status_code} (expected {expected})")
