@@ -15,9 +15,10 @@ random generator (``SEED``; the counts are printed, run with ``-s`` to see them)
   acknowledgement: the memory is written first). A rerun then finishes with exit 0 and every
   output equal to the reference, leaving no temporary behind.
 - ``tarjama serve`` (memory on) under write load: threads send distinct ``/v1/translate``
-  requests until the server is killed. After each kill the memory passes the integrity check and
-  holds every sentence of every request that was answered 200 before the kill, and the server
-  starts again on the same files and serves.
+  requests until the server is killed. Every request the server answers is answered 200 (the
+  rest are cut off by the kill). After each kill the memory passes the integrity check and holds
+  every sentence of every request answered 200 before it, and the server starts again on the
+  same files and serves.
 
 The model is the tests' tiny random-weight Marian (``tiny_marian_ct2``): its English is nonsense
 but deterministic, which is all a byte-for-byte comparison needs. No sentence is in two stories,
@@ -256,7 +257,7 @@ class Writers:
         self.counter = counter  # shared across rounds: no text is sent twice
         self.lock = threading.Lock()
         self.acknowledged: list[str] = []
-        self.answered = 0
+        self.statuses: Counter[int] = Counter()
         self.stop = threading.Event()
         self.threads: list[threading.Thread] = []
 
@@ -267,6 +268,8 @@ class Writers:
 
     def send(self, client: httpx.Client) -> int:
         response = client.post("/v1/translate", json={"text": self.next_text(), "format": "text"})
+        with self.lock:
+            self.statuses[response.status_code] += 1
         if response.status_code == 200:
             kept = [
                 segment["source"]
@@ -277,7 +280,6 @@ class Writers:
             ]
             with self.lock:
                 self.acknowledged.extend(kept)
-                self.answered += 1
         return response.status_code
 
     def _write(self) -> None:
@@ -303,19 +305,28 @@ class Writers:
 def test_serve_killed_under_write_load(model: str, un_lines: list[str], tmp_path: Path) -> None:
     rng = random.Random(SEED + 1)
     home = tmp_path / "home"
+    memory = home / "memory.sqlite"
     texts = un_lines[:]
     rng.shuffle(texts)
     counter = [0]
-    acknowledged: list[str] = []
+    acknowledged: set[str] = set()
+    statuses: Counter[int] = Counter()
     tally: Counter[str] = Counter()
+
+    def check(after: str) -> None:
+        assert set(statuses) == {200}, f"answers other than 200 {after}: {statuses}"
+        assert integrity(memory) == "ok", after
+        lost = acknowledged - memory_keys(memory)
+        assert not lost, f"acknowledged but not in the memory {after}: {lost}"
+
     for round_ in range(KILLS + 1):
         with running_server(model, home) as server:
             # It (re)started on the files the last kill left, and it serves.
             probe = Writers(server, texts, counter)
             with server.client() as client:
                 assert probe.send(client) == 200
-            acknowledged += probe.acknowledged
-            tally["requests answered 200"] += probe.answered
+            acknowledged |= {memory_key(source) for source in probe.acknowledged}
+            statuses += probe.statuses
             if round_ == KILLS:
                 break
             with Writers(server, texts, counter) as writers:
@@ -323,13 +334,12 @@ def test_serve_killed_under_write_load(model: str, un_lines: list[str], tmp_path
                 server.process.send_signal(signal.SIGKILL)
                 server.process.wait()
             tally["killed"] += 1
-            acknowledged += writers.acknowledged
-            tally["requests answered 200"] += writers.answered
-        assert integrity(home / "memory.sqlite") == "ok"
-        with open_memory(home / "memory.sqlite") as memory:
-            kept = {entry.source for entry in memory.iter_entries()}
-        lost = {memory_key(source) for source in acknowledged} - kept
-        assert not lost, f"acknowledged but not in the memory after kill {round_ + 1}: {lost}"
+            acknowledged |= {memory_key(source) for source in writers.acknowledged}
+            statuses += writers.statuses
+        check(f"after kill {round_ + 1}")
+    check("after the last server stopped")
     tally["requests sent"] = counter[0]
+    tally["requests answered 200"] = statuses[200]
+    tally["requests cut off by the kills"] = counter[0] - statuses.total()
     tally["sentences acknowledged"] = len(acknowledged)
     print(f"\nserve: seed {SEED + 1}, {WRITERS} writer threads; {dict(tally)}")
