@@ -17,7 +17,6 @@ import json
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -26,7 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from job_corpus import job_env, make_jsonl, make_parquet, make_tree, output_files
+from job_corpus import (
+    job_env,
+    make_jsonl,
+    make_parquet,
+    make_tree,
+    manifest_rows,
+    output_files,
+)
 
 from tarjama.jobs import JobSpec
 
@@ -47,30 +53,17 @@ def _command(sources: list[Path], out: Path, model: Path) -> list[str]:
     ]  # fmt: skip
 
 
-def _query(out: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
-    """Rows of the job's manifest as it is on disk now; none while it is not yet set up.
-
-    Read-only, and only once the manifest is in WAL mode (its ``-wal`` file exists), so that
-    looking never holds a lock the job itself waits on.
-    """
-    path = out / ".tarjama-job" / "manifest.sqlite"
-    if not Path(f"{path}-wal").exists():
-        return []
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as conn:
-            return list(conn.execute(sql, args))
-    except sqlite3.Error:  # made, but its tables not yet: a run killed in its first instant
-        return []
-
-
 def _done_documents(out: Path) -> int:
-    rows = _query(out, "SELECT SUM(documents) FROM units WHERE status = 'done'")
+    rows = manifest_rows(out, "SELECT SUM(documents) FROM units WHERE status = 'done'", live=True)
     return int(rows[0][0] or 0) if rows else 0
 
 
 def _translating(out: Path, pid: int) -> list[str]:
     """The units process ``pid`` has taken up (marked running) and not yet committed."""
-    return [str(r[0]) for r in _query(out, "SELECT key FROM units WHERE worker = ?", pid)]
+    return [
+        str(r[0])
+        for r in manifest_rows(out, "SELECT key FROM units WHERE worker = ?", pid, live=True)
+    ]
 
 
 @dataclass
@@ -151,7 +144,8 @@ def test_kill_9_at_random_moments_loses_and_repeats_nothing(
         else:
             kills.startup += 1
         unfinished = {
-            str(r[0]) for r in _query(out, "SELECT key FROM units WHERE status != 'done'")
+            str(r[0])
+            for r in manifest_rows(out, "SELECT key FROM units WHERE status != 'done'", live=True)
         }
         kills.between_file_and_row += any((out / key).is_file() for key in unfinished)
 
@@ -171,9 +165,9 @@ def test_kill_9_at_random_moments_loses_and_repeats_nothing(
     assert (summary["done"], summary["failed"], summary["pending"]) == (3 * DOCUMENTS, 0, 0)
     assert output_files(out) == expected  # byte for byte, no file missing or extra
     assert list(out.rglob(".*.partial")) == []
-    assert _query(out, "SELECT status, SUM(attempts), COUNT(*) FROM units GROUP BY status") == [
-        ("done", 0, len(expected))
-    ]
+    assert manifest_rows(
+        out, "SELECT status, SUM(attempts), COUNT(*) FROM units GROUP BY status"
+    ) == [("done", 0, len(expected))]
     ids = [
         json.loads(line)["id"]
         for name in sorted(n for n in expected if n.startswith("wire/"))

@@ -175,3 +175,17 @@ def test_a_job_folder_keeps_its_layout_and_a_corpus_needs_a_field(job: Run, tmp_
     assert job("run", source, "-o", out, "--field", "title").code == 0
     other = job("run", source, "-o", out, "--field", "title", "--replace")
     assert other.code == EXIT_CONFIG and "another -o" in other.stderr
+
+
+def test_a_job_folder_inside_its_source_or_over_its_input_is_refused(
+    job: Run, tmp_path: Path
+) -> None:
+    source = make_tree(tmp_path / "src", 2)
+    inside = job("run", source, "-o", source / "english")
+    assert inside.code == EXIT_CONFIG and "inside the source" in inside.stderr, inside
+    assert not (source / "english").exists()
+    single = source / "world" / "doc-0001.txt"
+    over = job("run", single, "-o", single.parent)
+    assert over.code == EXIT_CONFIG and "overwritten by its own English" in over.stderr, over
+    assert single.read_text(encoding="utf-8") == pool_lines(2)[1] + "\n"
+    assert not (single.parent / ".tarjama-job").exists()

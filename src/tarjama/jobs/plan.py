@@ -35,7 +35,7 @@ def list_units(spec: JobSpec, manifest: Manifest) -> list[Unit]:
     facts = manifest.source_facts()
     fresh: list[tuple[str, int, int, Any]] = []
     units: list[Unit] = []
-    for source in walk_sources(spec.sources):
+    for source in walk_sources(spec.sources, spec.output):
         size, mtime = source_stat(source.path)
         known = facts.get(str(source.path))
         same = known is not None and known[:2] == (size, mtime)

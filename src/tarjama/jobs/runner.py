@@ -35,6 +35,7 @@ from tarjama.jobs.outputs import commit
 from tarjama.jobs.plan import plan
 from tarjama.jobs.process import process_safely
 from tarjama.jobs.progress import JobProgress
+from tarjama.jobs.sources import check_output
 from tarjama.jobs.units import JobSpec, Unit, UnitOutcome
 
 if TYPE_CHECKING:
@@ -103,6 +104,7 @@ def batches(units: Sequence[Unit], documents: int) -> Iterator[list[Unit]]:
 
 def run_job(spec: JobSpec, *, workers: int = 1, progress: JobProgress | None = None) -> Summary:
     """Plan, process and commit every pending unit of ``spec``; the job's summary at the end."""
+    check_output(spec.sources, spec.output)
     context = open_context(spec)
     progress = progress or JobProgress(enabled=False)
     with Manifest(spec.output) as manifest:

@@ -30,6 +30,7 @@ __all__ = [
     "Record",
     "Shard",
     "SourceFile",
+    "check_output",
     "read_shard",
     "record_format",
     "scan_records",
@@ -54,17 +55,20 @@ class SourceFile:
     format: str = ""
 
 
-def walk_sources(sources: tuple[str, ...]) -> list[SourceFile]:
+def walk_sources(sources: tuple[str, ...], output: str | None = None) -> list[SourceFile]:
     """Every input file of the job, in a stable order, with its name under OUT.
 
     With one source, a tree's files keep their paths relative to it; with several, each is
     under its own folder (its base name), as ``tarjama translate`` does. Two inputs that would
-    share an output are refused rather than one silently overwriting the other.
+    share an output are refused rather than one silently overwriting the other, and so is an
+    ``output`` that :func:`check_output` refuses.
     """
     if not sources:
         raise ConfigurationError(
             "give at least one SOURCE (a folder, or a JSONL, CSV or Parquet file)"
         )
+    if output is not None:
+        check_output(sources, output)
     many = len(sources) > 1
     files: list[SourceFile] = []
     for source in sources:
@@ -93,6 +97,24 @@ def walk_sources(sources: tuple[str, ...]) -> list[SourceFile]:
             )
         seen[file.name] = file.path
     return files
+
+
+def check_output(sources: tuple[str, ...], output: str) -> None:
+    """Refuse, before anything is made in it, a job folder inside (or equal to) a source tree,
+    whose every run would read the last one's English as input, or one where a document's
+    English would overwrite the document itself."""
+    out = Path(output).resolve()
+    for source in sources:
+        root = Path(source).resolve()
+        if root.is_dir() and out.is_relative_to(root):
+            raise ConfigurationError(
+                f"the job folder {output} is inside the source {source}: its English would be "
+                "read as input by the next run; choose an -o folder outside it"
+            )
+        if root.is_file() and not record_format(root) and out / root.name == root:
+            raise ConfigurationError(
+                f"{source} would be overwritten by its own English; choose another -o folder"
+            )
 
 
 @dataclass(frozen=True)
