@@ -17,6 +17,7 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 from job_corpus import (
+    Run,
     job_env,
     make_jsonl,
     make_parquet,
@@ -180,3 +182,39 @@ def test_kill_9_at_random_moments_loses_and_repeats_nothing(
         for r in pq.read_table(p).to_pylist()
     ]
     assert rows == ids
+
+
+def test_what_a_kill_leaves_at_each_step_of_a_commit_is_redone_the_same(
+    job: Run, tmp_path: Path
+) -> None:
+    """The states the random kills above rarely hit, made on purpose: a temporary of a dead
+    process (killed before the rename), an output whose row still says running (killed after
+    the rename, before the row), and a done row whose file is gone."""
+    tree, corpus = make_tree(tmp_path / "src", 6), make_jsonl(tmp_path / "wire.jsonl", 25)
+    args = (tree, corpus, "-o", tmp_path / "out", "--field", "title", "--shard-size", "10")
+    out = tmp_path / "out"
+    assert job("run", *args).code == 0
+    expected = output_files(out)
+    dead = _dead_pid()
+    temporary = out / "src" / "world" / f".doc-0001.txt.{dead}-0123abcd.partial"
+    temporary.write_bytes(b"half an output")
+    with sqlite3.connect(out / ".tarjama-job" / "manifest.sqlite") as conn:
+        conn.execute(
+            "UPDATE units SET status = 'running', worker = ? WHERE key IN (?, ?)",
+            (dead, "src/world/doc-0001.txt", "wire/part-00001.jsonl"),
+        )
+    (out / "src" / "local" / "doc-0000.txt").unlink()
+
+    again = job("run", *args)
+
+    assert again.code == 0, again
+    assert again.summary["run"]["units"] == 3
+    assert output_files(out) == expected
+    assert not temporary.exists()
+
+
+def _dead_pid() -> int:
+    """The pid of a process that has ended."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
