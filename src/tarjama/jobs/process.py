@@ -1,7 +1,7 @@
 """The work itself, a pure function: units in, outcomes (output bytes and failures) out.
 
-``process(units, translator, spec, glossary)`` reads the units' documents, sends all their
-segments to the engine through the pipeline, and renders each unit's output; it writes nothing
+``process(units, translator, spec, glossary)`` reads the units' documents, translates them
+through the pipeline one document at a time, and renders each unit's output; it writes nothing
 and touches no manifest, so the local runner, its worker processes and a Ray actor all call it
 the same way and commit its outcomes themselves (:func:`tarjama.jobs.outputs.commit`).
 
