@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperCommand
 
 from tarjama.jobs.manifest import Manifest, Summary
 from tarjama.jobs.progress import JobProgress
@@ -33,13 +34,35 @@ job_app = typer.Typer(
 err = Console(stderr=True)
 
 
+class _RayCommand(TyperCommand):
+    """A command whose ``--ray`` may come without its address, meaning ``--ray local``: typer
+    has no option whose value can be left out, so a bare ``--ray`` (last, or before another
+    option) is given ``local`` before the arguments are parsed."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer's own click Context
+        bare = [
+            i
+            for i, arg in enumerate(args)
+            if arg == "--ray" and (i + 1 == len(args) or args[i + 1].startswith("-"))
+        ]
+        for i in bare:
+            args[i] = "--ray=local"
+        return super().parse_args(ctx, args)
+
+
+RAY_HELP = (
+    "Run on Ray. Alone (or 'local'): Ray on this machine for the run; HOST:PORT: join that "
+    "cluster (OUT and the sources on storage every node sees). --workers is then the actor pool."
+)
+
+
 def _user_errors() -> AbstractContextManager[None]:
     from tarjama.cli import user_errors  # the one place errors become exit codes
 
     return user_errors()
 
 
-@job_app.command("run")
+@job_app.command("run", cls=_RayCommand)
 def run(
     sources: Annotated[
         list[Path], typer.Argument(help="Folders (trees) and JSONL, CSV or Parquet corpora.")
@@ -86,6 +109,7 @@ def run(
         bool, typer.Option("--json", help="Print the final summary as JSON.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No live display.")] = False,
+    ray: Annotated[str | None, typer.Option("--ray", metavar="[ADDRESS]", help=RAY_HELP)] = None,
 ) -> None:
     """Translate a corpus into OUT; rerun the same command to resume after any interruption."""
     with _user_errors():
@@ -112,7 +136,7 @@ def run(
             shard_size=shard_size,
             max_attempts=max_attempts,
         )
-        _run(spec, workers, as_json, quiet)
+        _run(spec, workers, as_json, quiet, ray)
 
 
 @job_app.command("status")
@@ -125,7 +149,7 @@ def status(
         _show(manifest.summary(), as_json)
 
 
-@job_app.command("retry")
+@job_app.command("retry", cls=_RayCommand)
 def retry(
     output: Annotated[Path, typer.Argument(help="The job folder.")],
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
@@ -133,6 +157,7 @@ def retry(
         bool, typer.Option("--json", help="Print the final summary as JSON.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No live display.")] = False,
+    ray: Annotated[str | None, typer.Option("--ray", metavar="[ADDRESS]", help=RAY_HELP)] = None,
 ) -> None:
     """Translate the failed documents again, with the job's last settings."""
     from tarjama.errors import ConfigurationError
@@ -145,14 +170,19 @@ def retry(
             count = manifest.reset_failed()
         if not quiet:
             err.print(f"retrying {count} failed units", highlight=False)
-        _run(spec, workers, as_json, quiet)
+        _run(spec, workers, as_json, quiet, ray)
 
 
-def _run(spec: JobSpec, workers: int, as_json: bool, quiet: bool) -> None:
+def _run(spec: JobSpec, workers: int, as_json: bool, quiet: bool, ray: str | None = None) -> None:
     from tarjama.jobs.runner import run_job
 
     with JobProgress(console=err, enabled=not quiet) as progress:
-        summary = run_job(spec, workers=workers, progress=progress)
+        if ray is not None:
+            from tarjama.jobs.ray_backend import run_on_ray
+
+            summary = run_on_ray(spec, address=ray, workers=workers, progress=progress)
+        else:
+            summary = run_job(spec, workers=workers, progress=progress)
     _show(summary, as_json, quiet=quiet)
     if summary.failed or summary.units_failed:
         only_input = set(summary.errors) <= {"input"}

@@ -29,9 +29,10 @@ import json
 import logging
 import shutil
 import socket
+import sys
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -105,7 +106,8 @@ def connect(address: str = LOCAL) -> Iterator[None]:
 
     A process already connected (a notebook, a test that started its cluster) is used as it
     is. An address nobody answers at is refused within seconds: Ray itself would keep trying
-    for minutes.
+    for minutes. Meanwhile stdout goes to stderr: Ray prints what its raylets report (a dead
+    worker) to stdout, which holds the command's result (``--json``).
     """
     try:
         import ray
@@ -114,21 +116,23 @@ def connect(address: str = LOCAL) -> Iterator[None]:
             "--ray needs Ray: pip install 'tarjama[ray]' (on every node of the cluster)"
         ) from exc
     if ray.is_initialized():
-        yield
+        with redirect_stdout(sys.stderr):
+            yield
         return
     options: dict[str, Any] = {"configure_logging": False, "log_to_driver": False}
     if address == LOCAL:
         options["include_dashboard"] = False
     elif address != "auto":
         _probe(address)
-    try:
-        ray.init(address=address, **options)
-    except (ConnectionError, RuntimeError, ValueError) as exc:
-        raise ConfigurationError(f"cannot join the Ray cluster at {address}: {exc}") from exc
-    try:
-        yield
-    finally:
-        ray.shutdown()
+    with redirect_stdout(sys.stderr):
+        try:
+            ray.init(address=address, **options)
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            raise ConfigurationError(f"cannot join the Ray cluster at {address}: {exc}") from exc
+        try:
+            yield
+        finally:
+            ray.shutdown()
 
 
 def _probe(address: str) -> None:
@@ -214,7 +218,7 @@ def _data_context() -> Iterator[None]:
 
 def _outcome(unit: Unit, row: dict[str, Any]) -> UnitOutcome:
     """The driver's copy of an actor's outcome; ``data`` only says whether a file was written."""
-    failures = tuple(DocumentFailure(*item) for item in json.loads(str(row["failures"])))
+    failures = tuple(DocumentFailure(**item) for item in json.loads(str(row["failures"])))
     return UnitOutcome(
         unit,
         b"" if bool(row["ok"]) else None,
