@@ -106,7 +106,7 @@ def test_architecture_types_are_public() -> None:
 
 def test_what_a_custom_engine_needs_is_public() -> None:
     """``Translator(engine=...)`` takes any Engine; its answer type and context are exported."""
-    for name in ("Engine", "Hypothesis", "TranslationContext"):
+    for name in ("Capabilities", "Engine", "Hypothesis", "TranslationContext"):
         assert name in tarjama.__all__
         assert getattr(tarjama, name).__module__ == "tarjama.engines.base"
     assert dataclasses.is_dataclass(tarjama.Hypothesis)

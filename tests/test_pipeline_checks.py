@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import ClassVar
 
 from tarjama import Hypothesis, Segment, TranslationContext, Translator
+from tarjama.engines.base import Capabilities
 
 
 class PublishedEnglish:
     """Answers each one-sentence paragraph with the published English of that paragraph."""
 
     name: ClassVar[str] = "published"
+    capabilities = Capabilities()  # the defaults: hide URLs, e-mails, format ranges
     model_id = "article-01.en"
 
     def __init__(self, arabic: list[str], english: list[str]) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from tarjama import Hypothesis, Segment, TranslationContext, Translator
+from tarjama.engines.base import capabilities_of
 from tarjama.pipeline import name_spans, segment_document
 from tarjama.terms import Lexicon
 from tarjama.translator import load_document
@@ -24,6 +25,7 @@ class CopiesLatin:
     """A sentence model that keeps only the Latin-script words it was given."""
 
     name: ClassVar[str] = "ctranslate2"
+    capabilities = capabilities_of("ctranslate2")  # fed as a sentence model is
     model_id = "copies-latin"
 
     def __init__(self) -> None:
@@ -88,6 +90,7 @@ class Answers:
     """A model that answers every sentence with one fixed English sentence."""
 
     name: ClassVar[str] = "llama"
+    capabilities = capabilities_of("llama")  # fed as a chat model is
     model_id = "answers"
 
     def __init__(self, english: str) -> None:
@@ -134,6 +137,7 @@ class SecondThoughts:
     """A chat model that invents a name at first and, reminded to add nothing, does not."""
 
     name: ClassVar[str] = "llama"
+    capabilities = capabilities_of("llama")  # fed as a chat model is
     model_id = "second-thoughts"
 
     def __init__(self, first: str, careful: str) -> None:

@@ -4,7 +4,7 @@ The public API is what this module exports; everything else may change.
 """
 
 from tarjama.document import Block, Document, ProtectedSpan, Segment, Translation
-from tarjama.engines.base import Engine, Hypothesis, TranslationContext
+from tarjama.engines.base import Capabilities, Engine, Hypothesis, TranslationContext
 from tarjama.errors import (
     ConfigurationError,
     EngineError,
@@ -24,6 +24,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Block",
+    "Capabilities",
     "ConfigurationError",
     "Document",
     "Engine",

@@ -3,7 +3,9 @@
 read → segment → protect → translate → restore → check → render
 
 The CLI, the server and batch jobs all come through :func:`translate_document`, so a document
-is translated the same way whichever door it came in by.
+is translated the same way whichever door it came in by. What differs between engines (what to
+hide from them, what to tell them, how long a segment they can take) each engine declares in its
+:class:`~tarjama.engines.base.Capabilities`; nothing here knows an engine by name.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from tarjama.checks import FACT_FLAGS, flag_codes, repair
 from tarjama.document import Document, ProtectedSpan, Segment, Translation
-from tarjama.engines.base import Engine, Hypothesis, TranslationContext, memory_model
+from tarjama.engines.base import Engine, TranslationContext, capabilities_of, memory_model
+from tarjama.engines.fitting import Part, join_parts, translate_fitted
 from tarjama.formats import render_document, render_document_bytes
 from tarjama.memory import Hit, hit_translation, memory_recipe
 from tarjama.terms import Lexicon, date_hints
@@ -25,7 +28,6 @@ from tarjama.text import (
     has_arabic,
     mask,
     postedit_english,
-    restore,
     segment_block,
     unkept_spans,
 )
@@ -44,21 +46,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# What each engine is shown as a placeholder instead of verbatim. Sentence models (Marian,
-# NLLB) garble URLs and handles but copy digits and names well enough; chat models copy
-# nearly everything, so they only get placeholders for what a format insists on.
-_MASKED_KINDS: dict[str, frozenset[str]] = {
-    "ctranslate2": frozenset({"url", "email", "handle", "hashtag", "format"}),
-}
-_DEFAULT_MASKED = frozenset({"url", "email", "format"})
-# Chat models are told the canonical English of the names found in what they translate.
-_HINTED_ENGINES = frozenset({"llama", "openai"})
-# Chat engines are asked again, carefully, for sentences whose English got a fact wrong.
-_SECOND_OPINION_ENGINES = _HINTED_ENGINES
 # The flags that say a fact is wrong: asked again (second opinion), never served from memory.
 _FACT_FLAGS = FACT_FLAGS
-# Sentence models are given the names the lexicon is sure of in English (see name_spans).
-_NAMES_IN_ENGLISH = frozenset({"ctranslate2"})
 # What the engine saw verbatim and must still be in the English: a number, handle or hashtag it
 # dropped is appended, as a dropped placeholder is. (Latin names may be legitimately respelled.)
 _CHECKED_KINDS = frozenset({"number", "handle", "hashtag"})
@@ -98,15 +87,17 @@ class TranslatedDocument:
 
 
 def segment_document(
-    document: Document, engine_name: str = "", lexicon: Lexicon | None = None
+    document: Document, engine: Engine | str = "", lexicon: Lexicon | None = None
 ) -> list[Segment]:
     """Cut every block into sentences and hide from the engine what must pass through.
 
-    With a ``lexicon``, engines in :data:`_NAMES_IN_ENGLISH` see each name it is sure of in its
-    canonical English instead of the Arabic (see :func:`name_spans`).
+    ``engine`` (an open engine or a registered name) says what to hide, by its capabilities.
+    With a ``lexicon``, an engine that wants names in English sees each name it is sure of in
+    its canonical English instead of the Arabic (see :func:`name_spans`).
     """
-    kinds = _MASKED_KINDS.get(engine_name, _DEFAULT_MASKED)
-    names = lexicon is not None and engine_name in _NAMES_IN_ENGLISH
+    capabilities = capabilities_of(engine)
+    kinds = capabilities.masked_kinds
+    names = lexicon is not None and capabilities.names_in_english
     segments: list[Segment] = []
     for block in document.blocks:
         for segment in segment_block(block):
@@ -162,7 +153,8 @@ def translate_document(
     what the engine makes is stored back.
     """
     lexicon = _lexicon(glossary)
-    segments = segment_document(document, engine.name, lexicon)
+    capabilities = capabilities_of(engine)
+    segments = segment_document(document, engine, lexicon)
     warnings: list[str] = []
     todo = [s for s in segments if has_arabic(s.source)]
     if segments and not todo:
@@ -180,24 +172,23 @@ def translate_document(
         on_progress(len(segments) - len(fresh))
     base = context or TranslationContext()
     ctx = replace(base, on_progress=on_progress) if on_progress is not None else base
-    if fresh and engine.name in _HINTED_ENGINES:
+    if fresh and capabilities.name_hints:
         ctx = replace(ctx, hints=tuple(dict.fromkeys((*ctx.hints, *_hints(fresh, lexicon)))))
-    answers, engine_seconds = _timed_translate(engine, fresh, ctx)
-    hypotheses = dict(zip((s.id for s in fresh), answers, strict=True))
+    answered, engine_seconds = _timed_translate(engine, fresh, ctx)
     terms = glossary.as_mapping() if glossary is not None else None
     translations = [
         _from_memory(segment, hits[segment.source], engine)
         if segment.source in hits
-        else _finish(segment, hypotheses.get(segment.id), engine, lexicon, terms)
+        else _finish(segment, answered.get(segment.id), engine, lexicon, terms)
         for segment in segments
     ]
-    if engine.name in _SECOND_OPINION_ENGINES:
+    if capabilities.second_opinion:
         translations, again_seconds = _second_opinion(
             segments, translations, engine, ctx, lexicon, terms
         )
         engine_seconds += again_seconds
     if memory is not None and fresh:
-        made = [replace(t, model=who) for t in translations if t.segment_id in hypotheses]
+        made = [replace(t, model=who) for t in translations if t.segment_id in answered]
         memory.store_translations(made, version, recipe)
     output, output_bytes = _render(document, block_targets(document, translations))
     meta = {
@@ -213,18 +204,18 @@ def translate_document(
 
 def _finish(
     segment: Segment,
-    hyp: Hypothesis | None,
+    answered: Sequence[Part] | None,
     engine: Engine,
     lexicon: Lexicon,
     glossary: Mapping[str, str] | None,
 ) -> Translation:
-    """restore → post-edit → repair → check, for one segment."""
-    if hyp is None:  # nothing to translate: passed through as it is
+    """restore → join → post-edit → repair → check, for one segment."""
+    if not answered:  # nothing to translate: passed through as it is
         return Translation(
             segment.id, segment.source, segment.source, "passthrough", "",
             None, (), segment.start, segment.end, segment.block_id,
         )  # fmt: skip
-    target, missing = restore(hyp.text, segment.spans)
+    target, missing, hyp = join_parts(answered)
     visible = [span for span in segment.spans if not span.placeholder]
     dropped = unkept_spans(target, visible, kinds=_CHECKED_KINDS)
     if dropped:  # numbers, handles, hashtags the engine lost: appended, never silently gone
@@ -283,8 +274,8 @@ def _second_opinion(
     again = [by_id[t.segment_id] for t in doubtful]
     answers, seconds = _timed_translate(engine, again, replace(ctx, careful=True, on_progress=None))
     better: dict[str, Translation] = {}
-    for old, segment, hyp in zip(doubtful, again, answers, strict=True):
-        new = _finish(segment, hyp, engine, lexicon, glossary)
+    for old, segment in zip(doubtful, again, strict=True):
+        new = _finish(segment, answers[segment.id], engine, lexicon, glossary)
         if _doubts(new.flags) < _doubts(old.flags):
             better[segment.id] = new
     logger.info("second opinion: %d of %d doubtful sentences improved", len(better), len(again))
@@ -293,13 +284,17 @@ def _second_opinion(
 
 def _timed_translate(
     engine: Engine, segments: Sequence[Segment], ctx: TranslationContext
-) -> tuple[list[Hypothesis], float]:
-    """The engine's answers and the seconds it took (no call at all for nothing to do)."""
+) -> tuple[dict[str, list[Part]], float]:
+    """Each segment's answered parts and the seconds the engine took (no call for nothing).
+
+    A segment over the engine's input budget reaches it in pieces that fit, and comes back as
+    one (see :mod:`tarjama.engines.fitting`).
+    """
     if not segments:
-        return [], 0.0
+        return {}, 0.0
     started = time.perf_counter()
-    answers = engine.translate(segments, ctx)
-    return answers, time.perf_counter() - started
+    answered = translate_fitted(engine, segments, ctx)
+    return answered, time.perf_counter() - started
 
 
 def _hints(segments: Sequence[Segment], lexicon: Lexicon) -> list[tuple[str, str]]:

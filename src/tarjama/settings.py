@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     """huggingface_hub's cache of downloaded model files; unset: ``$TARJAMA_HOME/hub``."""
     openai_base_url: str = "http://127.0.0.1:11434/v1"
     openai_api_key: str | None = None
+    openai_context_window: int = Field(8192, ge=256)
+    """Tokens the OpenAI-compatible model's context holds (prompt and answer): segments are cut
+    to fit it. No portable route tells a client, so set it to what the server runs with."""
     offline: bool = False
     max_input_bytes: int = Field(2_000_000, ge=0)
     """Largest input accepted (0 = no limit): a bigger file is refused with a clear error

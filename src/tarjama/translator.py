@@ -136,6 +136,7 @@ class Translator:
                 model=self.model.removeprefix("openai:"),
                 base_url=self.settings.openai_base_url,
                 api_key=self.settings.openai_api_key,
+                context_window=self.settings.openai_context_window,
             )
         from tarjama.models import open_model
 

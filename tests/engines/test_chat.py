@@ -1,7 +1,9 @@
 """The chat-model translation logic that needs no model: prompts, numbered answers, clean-up."""
 
+from tarjama.document import Segment
 from tarjama.engines.chat import (
     BUILTIN_EXAMPLES,
+    _paragraphs,
     build_messages,
     clean_answer,
     is_acceptable,
@@ -71,3 +73,13 @@ def test_a_careful_request_reminds_the_model_to_add_nothing() -> None:
     assert CAREFUL_RULE not in plain[0]["content"]
     assert CAREFUL_RULE in careful[0]["content"]
     assert careful[1:] == plain[1:]  # same examples and request; only the instruction differs
+
+
+def test_sentences_are_grouped_only_while_they_fit_the_budget() -> None:
+    texts = ["أ" * 30, "ب" * 30, "ج" * 30, "د" * 80, "ه" * 10]
+    segments = [Segment(f"p1:{i}", "p1", i, t, 0, len(t)) for i, t in enumerate(texts)]
+    groups = _paragraphs(segments, 8, budget=70, count=len)
+    assert [[s.index for s in group] for group in groups] == [[0, 1], [2], [3], [4]]
+    # without a budget only the sentence count and the block limit a group
+    assert [len(g) for g in _paragraphs(segments, 8)] == [5]
+    assert [len(g) for g in _paragraphs(segments, 2)] == [2, 2, 1]

@@ -11,7 +11,7 @@ import ctranslate2  # noqa: F401  (the engine under test needs it installed)
 import pytest
 
 from tarjama.document import Segment
-from tarjama.engines.base import Engine, Hypothesis, TranslationContext, open_engine
+from tarjama.engines.base import TRUNCATED, Engine, Hypothesis, TranslationContext, open_engine
 from tarjama.engines.ctranslate2_engine import CTranslate2Engine
 from tarjama.errors import ConfigurationError, EngineError, ModelError
 
@@ -159,3 +159,33 @@ def test_closed_engine_refuses_to_translate(
     with pytest.raises(EngineError, match="closed"):
         engine.translate(article_segments[:1])
     engine.close()  # closing twice is harmless
+
+
+def test_its_budget_leaves_room_for_the_english_and_the_model_s_positions(
+    tiny_marian_ct2: Path,
+) -> None:
+    with CTranslate2Engine(tiny_marian_ct2, **SHORT) as short:
+        # 12 tokens of English hold about 8 of Arabic: a longer segment would lose its end.
+        assert short.capabilities.input_budget == 8
+    with CTranslate2Engine(tiny_marian_ct2, max_input_length=0) as engine:
+        assert engine.max_positions == 512  # recorded by the converter from the model config
+        assert engine.input_limit() == 512
+        assert engine.capabilities.input_budget == int(256 / 1.5)
+        caps = engine.capabilities
+        assert caps.names_in_english and caps.batchable and not caps.name_hints
+        assert {"url", "handle", "hashtag"} <= caps.masked_kinds
+        # what the model reads: the pieces and </s>
+        assert (
+            engine.count_tokens("السلام عليكم") == len(engine._source_sp.encode("السلام عليكم")) + 1
+        )
+
+
+def test_an_input_longer_than_the_model_reads_is_flagged_not_silently_cut(
+    tiny_marian_ct2: Path, article_segments: list[Segment]
+) -> None:
+    short, long = article_segments[3], _segment(1, " ".join(s.source for s in article_segments))
+    with CTranslate2Engine(tiny_marian_ct2, max_input_length=64, **SHORT) as engine:
+        assert engine.count_tokens(short.source) <= 64 < engine.count_tokens(long.source)
+        fits, cut = engine.translate([short, long])
+    assert TRUNCATED not in fits.flags
+    assert TRUNCATED in cut.flags and cut.text

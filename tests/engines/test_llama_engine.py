@@ -66,6 +66,12 @@ def test_the_context_window_is_respected(gemma_gguf: Path) -> None:
     hyps = engine.translate(_segments([("p1", long_paragraph)]))
     assert len(hyps) == 1
     engine.close()
+    # llama.cpp frees the model on close: using it afterwards is an error, not a crashed process.
+    with pytest.raises(ModelError, match="closed"):
+        engine.count_tokens("نص")
+    with pytest.raises(ModelError, match="closed"):
+        engine.translate(_segments([("p1", "نص")]))
+    engine.close()  # twice is harmless
 
 
 def test_article_keeps_its_paragraphs_in_order(gemma: LlamaEngine, shared_dir: Path) -> None:

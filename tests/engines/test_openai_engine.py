@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import socket
 import subprocess
 import sys
@@ -32,7 +33,7 @@ import pytest
 
 from tarjama import Translator
 from tarjama.document import Segment
-from tarjama.engines.base import open_engine
+from tarjama.engines.base import TRUNCATED, open_engine
 from tarjama.engines.openai_engine import OpenAIEngine
 from tarjama.errors import EngineError
 from tarjama.settings import Settings
@@ -334,7 +335,7 @@ def test_an_endpoint_refusing_logprobs_is_asked_without_them(stand_in: StandIn) 
 
 
 def test_a_bad_request_that_is_not_about_logprobs_keeps_logprobs(stand_in: StandIn) -> None:
-    stand_in.script(Reply(400, b"context too long"), Reply(400, b"context too long"), ok())
+    stand_in.script(Reply(400, b"bad stop sequence"), Reply(400, b"bad stop sequence"), ok())
     with _engine(stand_in.url) as engine:
         with pytest.raises(EngineError, match="400"):
             engine.translate(ONE)
@@ -396,3 +397,67 @@ def test_open_engine_finds_it_and_checks_its_options() -> None:
         OpenAIEngine(base_url="http://127.0.0.1:1/v1")
     with pytest.raises(EngineError, match="retries"):
         OpenAIEngine(base_url="http://127.0.0.1:1/v1", model="m", retries=-1)
+
+
+def _cut(text: str = "The minister declined") -> Reply:
+    """An answer that stopped at ``max_tokens``."""
+    reply = ok(text)
+    reply.body["choices"][0]["finish_reason"] = "length"  # type: ignore[index]
+    return reply
+
+
+def test_an_answer_cut_by_max_tokens_is_flagged_not_taken(stand_in: StandIn) -> None:
+    stand_in.script(_cut())
+    with _engine(stand_in.url) as engine:
+        (hyp,) = engine.translate(ONE)
+    assert hyp.flags == (TRUNCATED,)
+    assert len(stand_in.requests) == 1  # asking the same again would be cut again
+
+
+def test_a_request_refused_as_too_long_for_the_context_is_a_cut_short_answer(
+    stand_in: StandIn,
+) -> None:
+    stand_in.script(Reply(400, {"error": {"message": "Requested tokens exceed context window"}}))
+    with _engine(stand_in.url) as engine:
+        (hyp,) = engine.translate(ONE)
+    assert hyp.flags == (TRUNCATED,)
+
+
+def test_the_budget_follows_the_context_window_setting(stand_in: StandIn) -> None:
+    with _engine(stand_in.url, context_window=1024) as small, _engine(stand_in.url) as large:
+        assert small.capabilities.input_budget is not None
+        assert large.capabilities.input_budget is not None
+        assert 16 < small.capabilities.input_budget < large.capabilities.input_budget
+        assert small.capabilities.name_hints and small.capabilities.second_opinion
+    settings = Settings(openai_base_url=stand_in.url, openai_context_window=1024)
+    with Translator(model="openai:m", settings=settings) as translator:
+        assert translator.engine.capabilities == small.capabilities
+
+
+def test_a_sentence_whose_answers_keep_getting_cut_is_asked_for_in_smaller_pieces(
+    stand_in: StandIn,
+) -> None:
+    """The stand-in cuts every answer to a request longer than 80 characters: the pipeline
+    halves the sentence until its pieces are answered whole, and joins them back."""
+
+    def answer(n: int, body: dict[str, Any]) -> Reply:
+        text = body["messages"][-1]["content"]
+        return _cut() if len(text) > 80 else ok(f"Part {n}.")
+
+    stand_in.answer = answer
+    source = (
+        "وقال المتحدث باسم الحكومة إن المفاوضات مستمرة بين الطرفين منذ أشهر طويلة "
+        "وإن الجولة المقبلة ستعقد في العاصمة بعد انتهاء المشاورات الجارية مع الوسطاء"
+    )
+    settings = Settings(openai_base_url=stand_in.url)
+    with Translator(model="openai:m", settings=settings) as translator:
+        result = translator.translate_document(source.encode("utf-8"))
+    (translation,) = result.translations
+    assert TRUNCATED not in translation.flags
+    parts = re.findall(r"Part \d+\.", translation.target)
+    assert len(parts) > 1 and translation.target == " ".join(parts)
+    assert (translation.start, translation.end) == (0, len(source))
+    asked = [r.body["messages"][-1]["content"] for r in stand_in.requests]
+    answered = "".join(text for text in asked if len(text) <= 80).replace(" ", "")
+    # the pieces answered whole are the sentence (then again, if a second opinion was asked)
+    assert answered.startswith(source.replace(" ", ""))

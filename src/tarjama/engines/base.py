@@ -4,6 +4,10 @@ An engine turns segments into English. Sentence engines (CTranslate2) translate 
 its own, in large sorted batches; document engines (LLMs) see a paragraph at a time with the
 English so far. Either way the answer is one :class:`Hypothesis` per input segment, in order.
 Heavy libraries are imported only when an engine is opened.
+
+What an engine needs from the pipeline (which spans to hide, whether it is told the names,
+whether it is asked twice, whether a server may merge calls, how long a segment it can take)
+it says itself, in its :class:`Capabilities`: nobody else keeps lists of engine names.
 """
 
 from __future__ import annotations
@@ -12,15 +16,18 @@ import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from tarjama.document import Segment
 from tarjama.errors import ConfigurationError
 
 __all__ = [
+    "TRUNCATED",
+    "Capabilities",
     "Engine",
     "Hypothesis",
     "TranslationContext",
+    "capabilities_of",
     "engine_names",
     "memory_model",
     "open_engine",
@@ -35,6 +42,37 @@ class Hypothesis:
     text: str
     score: float | None = None
     flags: tuple[str, ...] = ()
+
+
+#: Hypothesis flag: the answer (or the input the engine read) was cut short. The pipeline cuts
+#: such a segment smaller and asks again; a flag that survives means it could not be helped.
+TRUNCATED = "engine_truncated"
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an engine needs from the pipeline and what a server may do with it.
+
+    Declared on the engine class (``capabilities = Capabilities(...)``); an engine whose budget
+    depends on the model it opened sets an instance copy with ``input_budget`` filled in.
+    Wrappers (the server's batching) forward the capabilities of the engine they wrap.
+    """
+
+    masked_kinds: frozenset[str] = frozenset({"url", "email", "format"})
+    """Protected-span kinds the engine sees as placeholders (``⟨0⟩``); the rest it sees as
+    written. Chat models copy nearly everything, so only what a format insists on is hidden."""
+    names_in_english: bool = False
+    """Names the lexicon is sure of reach the engine already in their canonical English
+    (sentence models copy Latin script far better than they transliterate)."""
+    name_hints: bool = False
+    """The engine is told, per request, the English of the names and dates it translates."""
+    second_opinion: bool = False
+    """A sentence whose English got a fact wrong is asked for once more, carefully."""
+    batchable: bool = False
+    """Each segment is translated on its own, so concurrent calls can share one engine call."""
+    input_budget: int | None = None
+    """Most tokens (as :meth:`Engine.count_tokens` counts them) one segment may have; a longer
+    one is cut into pieces that fit before the engine sees it. ``None``: no limit."""
 
 
 @dataclass(frozen=True)
@@ -65,8 +103,13 @@ class TranslationContext:
 class Engine(Protocol):
     """What the pipeline needs from an engine."""
 
-    name: ClassVar[str]
     model_id: str
+    capabilities: Capabilities
+
+    @property
+    def name(self) -> str:
+        """The registered engine name (a class attribute; a wrapper forwards its engine's)."""
+        ...
 
     def translate(
         self, segments: Sequence[Segment], context: TranslationContext | None = None
@@ -74,9 +117,22 @@ class Engine(Protocol):
         """Translate ``segments`` (using ``segment.engine_text``), one hypothesis each, in order."""
         ...
 
+    def count_tokens(self, text: str) -> int:
+        """Tokens ``text`` takes of the engine's input budget (asked only when it has one)."""
+        ...
+
     def close(self) -> None:
         """Release the model."""
         ...
+
+
+def capabilities_of(engine: Engine | str) -> Capabilities:
+    """An engine's capabilities; for a registered name, those its class declares. An engine
+    written before capabilities existed (or ``""``) gets the defaults rather than an error."""
+    if isinstance(engine, str):
+        return engine_class(engine).capabilities if engine else Capabilities()
+    declared = getattr(engine, "capabilities", None)
+    return declared if isinstance(declared, Capabilities) else Capabilities()
 
 
 def memory_model(engine: Engine) -> str:

@@ -4,6 +4,13 @@ Small chat models are fluent but unruly: they merge sentences, answer in Arabic,
 loop. So a paragraph is sent as numbered sentences with the English so far as context, the answer
 is checked (English, complete, one line per sentence) and, when it is not right, each sentence is
 asked for on its own. Generation is greedy (temperature 0) so a run can be repeated.
+
+Nothing may overflow the context window: the translator declares how long a segment can be
+(:meth:`ChatTranslator.input_budget`: the window less the fixed prompt, room for name hints and
+room for an answer twice the source's length), groups sentences only while they fit it, and an
+answer that stopped at its token limit is never taken for a translation: it is asked for again
+and, if it is cut again, flagged :data:`~tarjama.engines.base.TRUNCATED` so the pipeline cuts the
+sentence smaller.
 """
 
 from __future__ import annotations
@@ -11,12 +18,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from tarjama.document import Segment
-from tarjama.engines.base import Hypothesis, TranslationContext
+from tarjama.engines.base import TRUNCATED, Hypothesis, TranslationContext
 from tarjama.text import arabic_ratio
 
 __all__ = [
@@ -75,6 +82,17 @@ def prompt_version(examples: Sequence[tuple[str, str]] = BUILTIN_EXAMPLES) -> st
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:12]
 
 
+#: Tokens a message costs beyond its text (role markers), as the prompt is sized.
+_MESSAGE_TOKENS = 8
+#: Tokens set aside in the budget for "Use these names: …" (at most 12 hints are sent).
+_HINT_ROOM = 160
+#: Tokens of "[n] " numbering per sentence, for the most sentences one request holds.
+_NUMBER_TOKENS = 4
+#: An answer may be this many tokens beyond twice its source's (see ``_max_tokens``).
+_ANSWER_MARGIN = 48
+#: The smallest budget declared, however small the window (the prompt then drops its examples).
+_MIN_BUDGET = 16
+
 _NUMBERED = re.compile(r"^\s*[\[(]?\s*(\d{1,3})\s*[\])\.:-]\s*(.*)$")
 _CHATTER = re.compile(
     r"^(here is|here's|translation:|english translation:|sure[,!])[^\n]*\n?", re.IGNORECASE
@@ -83,11 +101,16 @@ _CHATTER = re.compile(
 
 @dataclass(frozen=True)
 class Completion:
-    """A model's answer: its text, mean token log-probability (when known) and token count."""
+    """A model's answer: its text, mean token log-probability (when known) and token count.
+
+    ``truncated``: the answer stopped at its token limit (``finish_reason: "length"``), or the
+    prompt could not fit the context window at all; either way it is not a whole translation.
+    """
 
     text: str
     score: float | None = None
     tokens: int = 0
+    truncated: bool = False
 
 
 class ChatBackend(Protocol):
@@ -184,6 +207,17 @@ class ChatTranslator:
         self.max_sentences = max_sentences
         self.examples = tuple(examples)
         self.prompt_version = prompt_version(self.examples)
+        self.budget = self.input_budget()
+
+    def input_budget(self) -> int:
+        """Most tokens one segment may have: the prompt at its leanest (rules, no examples or
+        history), name hints, the numbering and an answer of twice its length must all fit the
+        context window (examples and history are dropped for it when they do not)."""
+        skeleton = build_messages("", numbered=True, examples=(), careful=True)
+        fixed = sum(self.backend.count_tokens(m["content"]) + _MESSAGE_TOKENS for m in skeleton)
+        numbering = _NUMBER_TOKENS * self.max_sentences
+        room = self.backend.context_window - fixed - _HINT_ROOM - numbering - _ANSWER_MARGIN
+        return max(_MIN_BUDGET, room // 3)
 
     def translate(
         self, segments: Sequence[Segment], context: TranslationContext | None = None
@@ -192,7 +226,8 @@ class ChatTranslator:
         examples = context.examples or self.examples
         results: list[Hypothesis] = []
         history: list[tuple[str, str]] = []
-        for paragraph in _paragraphs(segments, self.max_sentences):
+        count = self.backend.count_tokens
+        for paragraph in _paragraphs(segments, self.max_sentences, self.budget, count):
             hyps = self._translate_paragraph(
                 paragraph, history, examples, context.hints, context.careful
             )
@@ -219,7 +254,7 @@ class ChatTranslator:
             return [self._one(texts[0], history, examples, hints, careful)]
         source = number_sentences(texts)
         completion = self._ask(source, True, history, examples, hints, careful)
-        parts = parse_numbered(completion.text, len(texts))
+        parts = None if completion.truncated else parse_numbered(completion.text, len(texts))
         if parts is not None and all(
             is_acceptable(p, t) for p, t in zip(parts, texts, strict=True)
         ):
@@ -245,11 +280,15 @@ class ChatTranslator:
             return Hypothesis("")
         completion = self._ask(text, False, history, examples, hints, careful)
         english = clean_answer(completion.text)
+        if completion.truncated:
+            return _cut_short(english, completion)
         if is_acceptable(english, text):
             return Hypothesis(_one_sentence_block(english, text), completion.score)
         # One retry without the running context: a bad answer is often the context's fault.
         retry = self._ask(text, False, (), examples, hints, careful)
         retry_english = clean_answer(retry.text)
+        if retry.truncated:
+            return _cut_short(retry_english or english, retry)
         if is_acceptable(retry_english, text):
             return Hypothesis(_one_sentence_block(retry_english, text), retry.score)
         return Hypothesis(retry_english or english, retry.score, flags=("engine_invalid",))
@@ -276,16 +315,21 @@ class ChatTranslator:
                 hints=hints,
                 careful=careful,
             )
-            used = sum(self.backend.count_tokens(m["content"]) + 8 for m in messages)
-            if used + max_tokens <= self.backend.context_window or not (history or examples):
+            used = sum(self.backend.count_tokens(m["content"]) + _MESSAGE_TOKENS for m in messages)
+            if used + max_tokens <= self.backend.context_window:
                 break
-            # Respect the context window: drop the oldest context first, then the examples.
+            # Respect the context window: drop the oldest context first, then the examples,
+            # then the last hints; a source too long even alone is not sent at all.
             if history:
                 history.pop(0)
-            else:
+            elif examples:
                 examples = ()
-        budget = max(16, min(max_tokens, self.backend.context_window - used))
-        return self.backend.complete(messages, max_tokens=budget)
+            elif hints:
+                hints.pop()
+            else:
+                logger.info("%d tokens do not fit the context window with their answer", used)
+                return Completion("", truncated=True)
+        return self.backend.complete(messages, max_tokens=max_tokens)
 
     def _max_tokens(self, source: str) -> int:
         # Arabic tokenises more densely than English on most vocabularies; 2x + margin is roomy
@@ -293,16 +337,38 @@ class ChatTranslator:
         return 2 * self.backend.count_tokens(source) + 48
 
 
-def _paragraphs(segments: Sequence[Segment], max_sentences: int) -> list[list[Segment]]:
-    """Group consecutive segments of one block; a long block is cut into windows."""
+def _paragraphs(
+    segments: Sequence[Segment],
+    max_sentences: int,
+    budget: int | None = None,
+    count: Callable[[str], int] | None = None,
+) -> list[list[Segment]]:
+    """Group consecutive segments of one block; a long block is cut into windows of at most
+    ``max_sentences`` sentences and ``budget`` tokens (as ``count`` counts them)."""
     groups: list[list[Segment]] = []
+    sizes: list[int] = []
     for segment in segments:
+        size = count(segment.engine_text) if budget is not None and count is not None else 0
         last = groups[-1] if groups else None
-        if last and last[0].block_id == segment.block_id and len(last) < max_sentences:
-            groups[-1].append(segment)
+        if (
+            last
+            and last[0].block_id == segment.block_id
+            and len(last) < max_sentences
+            and (budget is None or sizes[-1] + size <= budget)
+        ):
+            last.append(segment)
+            sizes[-1] += size
         else:
             groups.append([segment])
+            sizes.append(size)
     return groups
+
+
+def _cut_short(english: str, completion: Completion) -> Hypothesis:
+    """An answer that stopped at its limit is never passed off as a translation: flagged at
+    once (asking the same again costs the most a request can), so the pipeline asks for the
+    text in smaller pieces."""
+    return Hypothesis(english, completion.score, flags=(TRUNCATED,))
 
 
 def _one_sentence_block(english: str, source: str) -> str:

@@ -5,6 +5,13 @@ batches of about ``max_batch_tokens`` (padding included) so that short headlines
 to the length of the longest sentence; results are put back in input order. The folder is one
 written by :func:`tarjama.models.convert.convert_to_ctranslate2`; its ``tarjama.json`` says the
 family and the language tokens, and folders without one are recognised by their files.
+
+The model reads at most ``max_input_length`` tokens (and never more than its position
+encodings allow) and writes at most ``max_decoding_length``; past either it truncates without a
+word. So the engine declares an input budget that leaves room for the English
+(:attr:`~tarjama.engines.base.Capabilities.input_budget`), the pipeline cuts longer segments to
+it, and a segment that still reaches the model over its input limit is flagged
+:data:`~tarjama.engines.base.TRUNCATED`, never silently cut.
 """
 
 from __future__ import annotations
@@ -15,12 +22,19 @@ import math
 import os
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar
 
 from tarjama.document import Segment
-from tarjama.engines.base import Hypothesis, TranslationContext, register_engine
+from tarjama.engines.base import (
+    TRUNCATED,
+    Capabilities,
+    Hypothesis,
+    TranslationContext,
+    register_engine,
+)
 from tarjama.errors import ConfigurationError, EngineError, ModelError
 
 __all__ = ["CTranslate2Engine"]
@@ -35,6 +49,11 @@ _DEFAULTS: dict[str, tuple[list[str], list[str], str, str]] = {
     "nllb": (["arb_Arab"], ["eng_Latn"], _SPM, _SPM),
     "m2m100": (["__ar__"], ["__en__"], _SPM, _SPM),
 }
+# Position encodings of each family's released models (OPUS-MT 512; NLLB-200, M2M-100 1024),
+# unless the converter recorded the model's own ``max_positions`` in tarjama.json.
+_POSITIONS = {"marian": 512, "nllb": 1024, "m2m100": 1024}
+#: English tokens per Arabic token a budget allows for (see :meth:`CTranslate2Engine.budget`).
+ANSWER_RATIO = 1.5
 _SPECIAL = frozenset({"<s>", "</s>", "<pad>", "<unk>"})
 # Language codes and padding rows of NLLB / M2M-100 vocabularies never belong in the English.
 _NOT_TEXT = re.compile(r"__[a-z]{2,3}__|[a-z]{3}_[A-Z][a-z]{3}|madeupword\d+")
@@ -77,6 +96,14 @@ class CTranslate2Engine:
     """Translate segments with a CTranslate2 model folder, in sorted token-bounded batches."""
 
     name: ClassVar[str] = "ctranslate2"
+    # Sentence models garble URLs and handles but copy digits and Latin-script names well, so
+    # they see names in English and placeholders for the rest; segments stand alone, so a
+    # server may merge concurrent calls. (The budget is set per model when it opens.)
+    capabilities: Capabilities = Capabilities(
+        masked_kinds=frozenset({"url", "email", "handle", "hashtag", "format"}),
+        names_in_english=True,
+        batchable=True,
+    )
 
     def __init__(
         self,
@@ -118,6 +145,8 @@ class CTranslate2Engine:
         self.max_batch_tokens = max(1, max_batch_tokens)
         self.max_decoding_length = max_decoding_length
         self.max_input_length = max_input_length
+        self.max_positions = int(manifest.get("max_positions") or _POSITIONS[self.family])
+        self.capabilities = replace(type(self).capabilities, input_budget=self.budget())
 
         if device == "auto":
             device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
@@ -143,10 +172,31 @@ class CTranslate2Engine:
             raise ModelError(f"cannot open CTranslate2 model {path}: {exc}") from exc
         self.device, self.compute_type = device, compute_type
 
+    def input_limit(self) -> int:
+        """Most tokens the model reads of one input (special tokens included); the rest is cut."""
+        if self.max_input_length > 0:
+            return min(self.max_input_length, self.max_positions)
+        return self.max_positions
+
+    def budget(self) -> int:
+        """Most tokens (:meth:`count_tokens`) one segment may have: within what the model reads,
+        and short enough that its English, at :data:`ANSWER_RATIO` tokens per source token,
+        fits in ``max_decoding_length`` (an English cut there is lost as surely as an input cut
+        at the front)."""
+        answer_room = int(min(self.max_decoding_length, self.max_positions) / ANSWER_RATIO)
+        return max(1, min(self.input_limit(), answer_room))
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens the model reads for ``text``: language token, sentencepiece pieces, ``</s>``."""
+        return len(self._source_prefix) + len(self._source_sp.encode(text.strip())) + 1
+
     def translate(
         self, segments: Sequence[Segment], context: TranslationContext | None = None
     ) -> list[Hypothesis]:
-        """One hypothesis per segment, in input order; empty segments never reach the model."""
+        """One hypothesis per segment, in input order; empty segments never reach the model.
+
+        A segment longer than the model reads is still translated (as far as it reads) but its
+        hypothesis is flagged :data:`~tarjama.engines.base.TRUNCATED`."""
         if self._translator is None:
             raise EngineError(f"engine for {self.model_id} is closed")
         context = context or TranslationContext()
@@ -162,8 +212,16 @@ class CTranslate2Engine:
         context.advance(len(segments) - len(pending))
 
         pending.sort(key=lambda item: len(item[1]))
+        limit = self.input_limit()
         for batch in self._batches(pending):
-            for (i, _), hypothesis in zip(batch, self._run([t for _, t in batch]), strict=True):
+            for (i, tokens), hypothesis in zip(
+                batch, self._run([t for _, t in batch]), strict=True
+            ):
+                if len(tokens) > limit:
+                    logger.warning(
+                        "%s: a %d-token input was cut to %d", self.model_id, len(tokens), limit
+                    )
+                    hypothesis = replace(hypothesis, flags=(*hypothesis.flags, TRUNCATED))
                 results[i] = hypothesis
             context.advance(len(batch))
         return [r if r is not None else Hypothesis(text="") for r in results]

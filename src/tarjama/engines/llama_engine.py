@@ -12,15 +12,16 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from tarjama.document import Segment
-from tarjama.engines.base import Hypothesis, TranslationContext, register_engine
+from tarjama.engines.base import Capabilities, Hypothesis, TranslationContext, register_engine
 from tarjama.engines.chat import ChatTranslator, Completion, Message
-from tarjama.errors import EngineError, ModelError
+from tarjama.errors import ModelError
 
 __all__ = ["LlamaChatBackend", "LlamaEngine"]
 
@@ -98,7 +99,8 @@ class LlamaChatBackend:
         return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
     def prompt_tokens(self, messages: Sequence[Message]) -> list[int]:
-        prompt = self._formatter(messages=list(messages)).prompt
+        # Our messages are plain role/content dicts: what llama.cpp's message TypedDicts describe.
+        prompt = self._formatter(messages=cast(Any, list(messages))).prompt
         # add_bos only adds one where the model wants it; a template may already start with it.
         add_bos = not (self._bos and prompt.startswith(self._bos))
         return list(self.llm.tokenize(prompt.encode("utf-8"), add_bos=add_bos, special=True))
@@ -107,25 +109,31 @@ class LlamaChatBackend:
         tokens = self.prompt_tokens(messages)
         if len(tokens) + max_tokens > self.context_window:
             max_tokens = self.context_window - len(tokens)
-            if max_tokens <= 0:
-                raise EngineError(
-                    f"prompt of {len(tokens)} tokens does not fit the context window "
-                    f"of {self.context_window}"
+            if max_tokens <= 0:  # nothing to answer with: cut the source smaller instead
+                logger.info(
+                    "a prompt of %d tokens leaves no room in the context window of %d",
+                    len(tokens),
+                    self.context_window,
                 )
+                return Completion("", truncated=True)
         out: list[int] = []
         logprobs: list[float] = []
+        truncated = False
         for token in self.llm.generate(tokens, temp=0.0, top_k=1, repeat_penalty=1.0):
             logprobs.append(self._logprob(token))
             if token in self._stop_ids:
                 break
             out.append(token)
-            if len(out) >= max_tokens or self._stopped(out):
+            if self._stopped(out):
+                break
+            if len(out) >= max_tokens:
+                truncated = True  # stopped by the limit, not by the model
                 break
         text = self.llm.detokenize(out).decode("utf-8", errors="replace")
         for marker in self._stops:
             text = text.split(marker, 1)[0]
         score = float(np.mean(logprobs)) if logprobs else None
-        return Completion(text=text.strip(), score=score, tokens=len(out))
+        return Completion(text=text.strip(), score=score, tokens=len(out), truncated=truncated)
 
     def _stopped(self, out: list[int]) -> bool:
         tail = self.llm.detokenize(out[-8:]).decode("utf-8", errors="ignore")
@@ -147,6 +155,10 @@ class LlamaEngine:
     """A document engine on a local GGUF chat model; one request at a time (llama.cpp state)."""
 
     name = "llama"
+    # Chat models copy nearly everything, so only what a format insists on is hidden; they are
+    # told the names and dates, and asked again when a fact came out wrong. The budget follows
+    # the context window (set when the model opens).
+    capabilities: Capabilities = Capabilities(name_hints=True, second_opinion=True)
 
     def __init__(
         self,
@@ -162,17 +174,32 @@ class LlamaEngine:
         self.backend = LlamaChatBackend(Path(model_path), n_ctx=n_ctx, threads=threads)
         self.model_id = model_id or self.backend.model_id
         self._chat = ChatTranslator(self.backend)
+        self.capabilities = replace(type(self).capabilities, input_budget=self._chat.budget)
         self.prompt_version = self._chat.prompt_version  # part of the memory's key
         self._lock = threading.Lock()
+        self._closed = False
+
+    def _open(self) -> None:
+        # llama.cpp frees the model on close; touching it afterwards crashes the process.
+        if self._closed:
+            raise ModelError(f"the llama engine on {self.model_id} is closed")
 
     def translate(
         self, segments: Sequence[Segment], context: TranslationContext | None = None
     ) -> list[Hypothesis]:
         with self._lock:
+            self._open()
             return self._chat.translate(segments, context)
 
+    def count_tokens(self, text: str) -> int:
+        self._open()
+        return self.backend.count_tokens(text)
+
     def close(self) -> None:
-        self.backend.close()
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self.backend.close()
 
     def __enter__(self) -> LlamaEngine:
         return self

@@ -10,6 +10,12 @@ the whole vocabulary per token): the hypotheses then have no score.
 Transient failures (connection errors, timeouts, 408/429/5xx) are retried ``retries`` times with
 exponential backoff (``backoff`` seconds, doubling, at most 8 s); every failure that reaches the
 caller is an :class:`~tarjama.errors.EngineError`.
+
+The context window is a setting (``context_window``, ``TARJAMA_OPENAI_CONTEXT_WINDOW``): no
+portable route tells a client how large a served model's window is. An answer cut by its
+token limit (``finish_reason: "length"``) and a request the server refuses as too long for its
+context (a 400 that says so) come back as truncated completions, which the chat logic and the
+pipeline answer by cutting the text smaller, never by accepting half a translation.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import json
 import logging
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +38,7 @@ from tenacity import (
 )
 
 from tarjama.document import Segment
-from tarjama.engines.base import Hypothesis, TranslationContext, register_engine
+from tarjama.engines.base import Capabilities, Hypothesis, TranslationContext, register_engine
 from tarjama.engines.chat import ChatTranslator, Completion, Message
 from tarjama.errors import EngineError
 
@@ -128,6 +135,10 @@ class OpenAIChatBackend:
             response = self._request(payload)
         except httpx.HTTPStatusError as exc:
             body = exc.response.text[:200]
+            if exc.response.status_code == 400 and "context" in body.lower():
+                # llama.cpp, vLLM and OpenAI all say "context" when a prompt is too long
+                logger.info("%s: the request does not fit the context: %s", self.url, body)
+                return Completion("", truncated=True)
             raise EngineError(f"{self.url} answered {exc.response.status_code}: {body}") from exc
         except httpx.TimeoutException as exc:
             attempts = self.retries + 1
@@ -165,7 +176,12 @@ def _parse_completion(response: httpx.Response, url: str) -> Completion:
         text = ""
     if not isinstance(text, str):
         raise EngineError(f"unexpected answer from {url}: content is {type(text).__name__}")
-    return Completion(text=text, score=_mean_logprob(choice), tokens=_completion_tokens(data))
+    return Completion(
+        text=text,
+        score=_mean_logprob(choice),
+        tokens=_completion_tokens(data),
+        truncated=choice.get("finish_reason") == "length",
+    )
 
 
 def _mean_logprob(choice: dict[str, Any]) -> float | None:
@@ -196,6 +212,9 @@ class OpenAIEngine:
     """A document engine backed by a remote chat model."""
 
     name = "openai"
+    # Like every chat engine: only format ranges hidden, names and dates told, a second opinion
+    # on wrong facts; the budget follows ``context_window`` (set when the engine opens).
+    capabilities: Capabilities = Capabilities(name_hints=True, second_opinion=True)
 
     def __init__(
         self,
@@ -224,12 +243,16 @@ class OpenAIEngine:
         )
         self.model_id = model_name
         self._chat = ChatTranslator(self.backend)
+        self.capabilities = replace(type(self).capabilities, input_budget=self._chat.budget)
         self.prompt_version = self._chat.prompt_version  # part of the memory's key
 
     def translate(
         self, segments: Sequence[Segment], context: TranslationContext | None = None
     ) -> list[Hypothesis]:
         return self._chat.translate(segments, context)
+
+    def count_tokens(self, text: str) -> int:
+        return self.backend.count_tokens(text)
 
     def close(self) -> None:
         self.backend.close()

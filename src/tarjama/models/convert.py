@@ -134,6 +134,9 @@ def convert_to_ctranslate2(
         "target_spm": "target.spm" if family == "marian" else _SPM,
         "converted_from": src.name,
     }
+    positions = _read_json(src / "config.json").get("max_position_embeddings")
+    if isinstance(positions, int) and positions > 0:
+        manifest["max_positions"] = positions  # the engine's input budget is bounded by it
     (dst / MANIFEST_NAME).write_text(
         json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )

@@ -1,16 +1,19 @@
 """Engines wrapped for a server: one engine call for many requests, or one request at a time.
 
-A sentence engine (CTranslate2) is fastest when it sees many segments at once, so
-:class:`BatchingEngine` collects the segments of concurrent ``translate`` calls for a short
-window and makes one call, then hands each caller its own hypotheses. Chat engines (llama.cpp,
-OpenAI-compatible) translate one paragraph after another and hold a lot of memory per request,
-so :class:`QueuedEngine` lets one request in at a time and a bounded number wait. Either way,
+An engine whose segments stand alone (``capabilities.batchable``: CTranslate2) is fastest when
+it sees many segments at once, so :class:`BatchingEngine` collects the segments of concurrent
+``translate`` calls for a short window and makes one call, then hands each caller its own
+hypotheses. Chat engines (llama.cpp, OpenAI-compatible) translate one paragraph after another
+and hold a lot of memory per request, so :class:`QueuedEngine` lets one request in at a time
+and a bounded number wait. Either way,
 beyond capacity the caller gets :class:`~tarjama.serve.errors.Overloaded` at once (a 503 with
 ``Retry-After``), never an unbounded wait.
 
 Both keep plain counters (``calls``, ``requests``, ``segments``, ``engine_seconds``) that
 ``/metrics`` reads, so a test can see that two HTTP requests became one engine call.
-Closing a wrapper stops its worker but leaves the wrapped engine to whoever opened it.
+Closing a wrapper stops its worker but leaves the wrapped engine to whoever opened it. A wrapper
+is an engine to the pipeline: it forwards the wrapped engine's name, capabilities and token
+count, so the pipeline treats it exactly as the engine inside.
 """
 
 from __future__ import annotations
@@ -22,13 +25,17 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 
 from tarjama.document import Segment
-from tarjama.engines.base import Engine, Hypothesis, TranslationContext, memory_model
+from tarjama.engines.base import (
+    Capabilities,
+    Engine,
+    Hypothesis,
+    TranslationContext,
+    capabilities_of,
+    memory_model,
+)
 from tarjama.serve.errors import Overloaded
 
 __all__ = ["BatchingEngine", "EngineCounters", "QueuedEngine", "wrap_engine"]
-
-#: Engines whose calls are cheap to merge: each segment is translated on its own.
-SENTENCE_ENGINES = frozenset({"ctranslate2"})
 
 
 @dataclass
@@ -82,8 +89,9 @@ class BatchingEngine:
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         self.inner = inner
-        self.name = inner.name  # type: ignore[misc]  # the pipeline masks by engine name
+        self.name = inner.name  # provenance: translations name the engine
         self.model_id = inner.model_id
+        self.capabilities: Capabilities = capabilities_of(inner)
         self.memory_model = memory_model(inner)
         self.prompt_version = getattr(inner, "prompt_version", "")
         self.counters = EngineCounters()
@@ -165,6 +173,9 @@ class BatchingEngine:
             job.future.set_result(hypotheses[at : at + n])
             at += n
 
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
     def close(self) -> None:
         with self._cond:
             self._closed = True
@@ -184,8 +195,9 @@ class QueuedEngine:
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         self.inner = inner
-        self.name = inner.name  # type: ignore[misc]
+        self.name = inner.name
         self.model_id = inner.model_id
+        self.capabilities: Capabilities = capabilities_of(inner)
         self.memory_model = memory_model(inner)
         self.prompt_version = getattr(inner, "prompt_version", "")
         self.counters = EngineCounters()
@@ -217,6 +229,9 @@ class QueuedEngine:
             self._on_call(1, len(segments), seconds)
         return hypotheses
 
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
     def close(self) -> None:
         """Nothing to stop; the wrapped engine belongs to whoever opened it."""
 
@@ -230,8 +245,9 @@ def wrap_engine(
     queue_size: int,
     on_call: Callable[[int, int, float], None] | None = None,
 ) -> BatchingEngine | QueuedEngine:
-    """The right wrapper for ``engine``: batching for sentence engines, a queue for the rest."""
-    if engine.name in SENTENCE_ENGINES:
+    """The right wrapper for ``engine``: batching where its capabilities allow merging calls
+    (sentence engines), a queue for the rest."""
+    if capabilities_of(engine).batchable:
         return BatchingEngine(
             engine,
             window=window,

@@ -19,7 +19,7 @@ from tarjama.text.protect import (
     restore,
     unkept_spans,
 )
-from tarjama.text.segment import segment_block, split_sentences
+from tarjama.text.segment import segment_block, split_sentences, split_to_fit
 
 __all__ = [
     "DEFAULT_MASK_KINDS",
@@ -36,6 +36,7 @@ __all__ = [
     "restore",
     "segment_block",
     "split_sentences",
+    "split_to_fit",
     "to_ascii_digits",
     "unkept_spans",
 ]

@@ -6,12 +6,16 @@ given rather than copies. It errs on the side of *not* splitting: two sentences 
 together still read well, half a sentence does not. So it never splits at ، or ؛, inside a
 quotation or parenthesis that closes on the same line, inside numbers, URLs or format-protected
 ranges, or after an abbreviation.
+
+A sentence can still be longer than an engine can take (a paragraph of UN prose with its full
+stops lost, a list run together): :func:`split_to_fit` cuts such a text into pieces an engine's
+budget allows, at the strongest clause boundary that will do, so no engine ever truncates it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from tarjama.document import Block, Segment
 from tarjama.text._chars import (
@@ -28,6 +32,7 @@ from tarjama.text.protect import find_spans
 __all__ = [
     "segment_block",
     "split_sentences",
+    "split_to_fit",
 ]
 
 #: Longest quotation or parenthesis (in characters) that is kept in one piece.
@@ -286,3 +291,125 @@ def segment_block(block: Block) -> list[Segment]:
             )
         )
     return segments
+
+
+# Where a long sentence may be cut, strongest boundary first; each pattern matches what ends the
+# left piece (the cut is at the match's end) or the space before the word that opens the next.
+_CONJUNCTIONS = (
+    "و|ثم|لكن|ولكن|بل|أو|أم|بينما|فيما|حيث|حين|حينما|عندما|بعدما|كما|إذ|إذا|لأن|حتى|كي|لكي"
+    "|الذي|التي|الذين|اللذين|اللتين|اللواتي|اللاتي"
+)
+_CLAUSE_LEVELS: tuple[re.Pattern[str], ...] = (
+    # a semicolon closes a clause
+    re.compile(r"[؛;]"),
+    # a comma before «و»/«ف» opening the next clause ("، وأضاف", "، فيما")
+    re.compile(r"[،,](?=\s+[وف]\w)"),
+    # any other comma, or a colon
+    re.compile(r"[،,:]"),
+    # the space before a conjunction or relative word
+    re.compile(rf"\s+(?=(?:{_CONJUNCTIONS})\s)"),
+    # any space: word by word
+    re.compile(r"\s+"),
+)
+
+
+def _trim_space(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def split_to_fit(
+    text: str,
+    fits: Callable[[int, int], bool],
+    *,
+    protect: Sequence[tuple[int, int]] = (),
+) -> list[tuple[int, int]]:
+    """(start, end) pieces of ``text`` for which ``fits(start, end)`` holds, in order.
+
+    An engine truncates what is over its input budget without a word, so a sentence too long
+    for it is cut instead, where a translation suffers least: after ؛ first, then after a comma
+    that opens a «و»/«ف» clause, after any other comma or colon, before a conjunction or
+    relative word (و، ثم، لكن، التي …), between words, and as a last resort between characters.
+    Neighbouring clauses are packed together while they fit, so pieces are as long as the
+    budget allows. No cut falls inside a ``protect`` range (a number, URL or placeholder) unless
+    that range alone is over the budget. Pieces exclude surrounding whitespace and every other
+    character of ``text`` is in exactly one piece, so the pieces slice the text exactly.
+    ``fits`` is asked about ranges of ``text`` and should be monotonic (a range inside one that
+    fits fits too).
+    """
+    start, end = _trim_space(text, 0, len(text))
+    if start == end:
+        return []
+    no_cut = Intervals((s + 1, e) for s, e in protect)
+    return _fit_range(text, start, end, fits, no_cut, 0)
+
+
+def _fit_range(
+    text: str,
+    start: int,
+    end: int,
+    fits: Callable[[int, int], bool],
+    no_cut: Intervals,
+    level: int,
+) -> list[tuple[int, int]]:
+    """Pieces of ``text[start:end]`` (already trimmed) cut at boundaries of ``level`` or weaker."""
+    if fits(start, end):
+        return [(start, end)]
+    if level == len(_CLAUSE_LEVELS):
+        return _fit_characters(text, start, end, fits, no_cut)
+    cuts = [
+        match.end() if match.group().strip() else match.start()
+        for match in _CLAUSE_LEVELS[level].finditer(text, start, end)
+    ]
+    cuts = [cut for cut in cuts if start < cut < end and cut not in no_cut]
+    if not cuts:
+        return _fit_range(text, start, end, fits, no_cut, level + 1)
+    clauses = [_trim_space(text, a, b) for a, b in zip([start, *cuts], [*cuts, end], strict=True)]
+    pieces: list[tuple[int, int]] = []
+    run: tuple[int, int] | None = None
+    for a, b in clauses:
+        if a == b:
+            continue
+        if run is not None and fits(run[0], b):
+            run = (run[0], b)
+            continue
+        if run is not None:
+            pieces.append(run)
+            run = None
+        if fits(a, b):
+            run = (a, b)
+        else:
+            pieces += _fit_range(text, a, b, fits, no_cut, level + 1)
+    if run is not None:
+        pieces.append(run)
+    return pieces
+
+
+def _fit_characters(
+    text: str, start: int, end: int, fits: Callable[[int, int], bool], no_cut: Intervals
+) -> list[tuple[int, int]]:
+    """The last resort for one over-long word: the longest prefix that fits, again and again
+    (at least one character, or a whole protected range, each time, so it always ends)."""
+    pieces: list[tuple[int, int]] = []
+    while start < end:
+        low, high = start + 1, end
+        while low < high:  # the largest cut in (start, end] that fits
+            middle = (low + high + 1) // 2
+            if fits(start, middle):
+                low = middle
+            else:
+                high = middle - 1
+        cut = low
+        while cut < end and cut in no_cut and cut - 1 > start:
+            cut -= 1  # back out of a protected range
+        if cut in no_cut:  # the range starts here and is over the budget: take it whole
+            while cut < end and cut in no_cut:
+                cut += 1
+        piece = _trim_space(text, start, cut)
+        if piece[0] < piece[1]:
+            pieces.append(piece)
+        start = _trim_space(text, cut, end)[0]
+    return pieces
