@@ -10,7 +10,7 @@ MODEL ?= qwen2.5-coder-1.5b-instruct
 # torch is pinned to the CPU build that ships on this machine type; a loose range pulls a CUDA build.
 TORCH ?= torch==2.13.0
 
-.PHONY: demo install model test test-deps lint bench loadtest soak clean
+.PHONY: demo install model test test-deps lint bench bench-job loadtest soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ $(VENV)/.bench-installed: $(VENV)/.test-installed
 
 bench: $(VENV)/.bench-installed model
 	$(BIN)/tarjama bench -o bench --article $(SHARED)/examples/article-01.ar.txt
+
+# Corpus jobs (issue 10): 2,000 UN-pool documents through translate DIR, a job with 1 and 2 workers
+# and --ray, a rerun, then the default chat model on 20 copies of the example article. Waits for
+# the load average to fall under 1.5 before each measurement. Writes bench/job/bench-job.{json,md}.
+bench-job: $(VENV)/.bench-installed model
+	TARJAMA_DATA=$(abspath $(SHARED))/data $(BIN)/tarjama bench job -o bench/job --model-dir bench/models
 
 # tarjama serve under load on loopback (bounded: LT_USERS users for LT_SECONDS s); LT_MODEL empty = the
 # tests' tiny CTranslate2 model. Writes bench/loadtest/loadtest.{json,md}.

@@ -84,6 +84,8 @@ app.add_typer(memory_app, name="memory")
 app.command("serve")(serve)
 app.add_typer(keys_app, name="keys")
 app.add_typer(job_app, name="job")
+bench_app = typer.Typer(help="Speed benchmarks: engines and pipeline; corpus jobs (bench job).")
+app.add_typer(bench_app, name="bench")
 err = Console(stderr=True)
 
 
@@ -427,8 +429,9 @@ def eval_command(
         err.print(f"report: {out_dir / 'report.md'}", highlight=False)
 
 
-@app.command("bench")
+@bench_app.callback(invoke_without_command=True)
 def bench_command(
+    ctx: typer.Context,
     out: Annotated[Path, typer.Option("-o", "--out", help="Results folder.")] = Path("bench"),
     quick: Annotated[bool, typer.Option(help="A tiny configuration that runs in seconds.")] = False,
     size: Annotated[
@@ -446,6 +449,8 @@ def bench_command(
     article: Annotated[Path | None, typer.Option(help="Article for the end-to-end run.")] = None,
 ) -> None:
     """Speed: CTranslate2 vs transformers, pipeline overhead, llama.cpp, the example article."""
+    if ctx.invoked_subcommand is not None:
+        return
     from tarjama.evaluate.bench import run_benchmarks
 
     options: dict[str, object] = {}
@@ -461,6 +466,49 @@ def bench_command(
             progress=lambda line: err.print(line, highlight=False), **options,  # type: ignore[arg-type]
         )  # fmt: skip
         err.print(f"results: {out / 'bench.md'}", highlight=False)
+
+
+@bench_app.command("job")
+def bench_job_command(
+    out: Annotated[Path, typer.Option("-o", "--out", help="Results folder.")] = Path("bench/job"),
+    quick: Annotated[
+        bool, typer.Option(help="A tiny configuration that runs in a minute.")
+    ] = False,
+    documents: Annotated[int, typer.Option(min=1, help="Documents in the corpus.")] = 2000,
+    threads: Annotated[int, typer.Option(min=1, help="Threads of (a) and (b).")] = 2,
+    ray: Annotated[bool, typer.Option("--ray/--no-ray", help="Measure (d), --ray.")] = True,
+    chat_copies: Annotated[
+        int, typer.Option(min=0, help="Copies of the article for the chat model (0: none).")
+    ] = 20,
+    sequences: Annotated[
+        list[int] | None,
+        typer.Option("--sequences", help="llama.cpp sequences decoded at once (repeatable)."),
+    ] = None,
+    max_load: Annotated[
+        float, typer.Option(help="Wait for the 1-minute load average to fall under this.")
+    ] = 1.5,
+    wait: Annotated[float, typer.Option(help="Seconds to wait for it at most.")] = 1800.0,
+    model_dir: Annotated[
+        Path | None, typer.Option(help="Where the random-weight models are built and kept.")
+    ] = None,
+    chat_model: Annotated[
+        Path | None, typer.Option(help="GGUF for the chat-model runs (default model).")
+    ] = None,
+) -> None:
+    """Corpus jobs: translate DIR vs job (1 worker, 2 workers, Ray), rerun, chat model."""
+    from tarjama.evaluate.bench_job import JobBenchPlan, run_job_benchmark
+
+    plan = JobBenchPlan.quick_plan() if quick else JobBenchPlan(
+        documents=documents, threads=threads, ray=ray, chat_copies=chat_copies,
+        chat_sequences=tuple(sequences) if sequences is not None else (1, 2, 4),
+        max_load=max_load, wait_s=wait,
+    )  # fmt: skip
+    with user_errors():
+        run_job_benchmark(
+            out, plan=plan, model_dir=model_dir, chat_model=chat_model,
+            progress=lambda line: err.print(line, highlight=False),
+        )  # fmt: skip
+        err.print(f"results: {out / 'bench-job.md'}", highlight=False)
 
 
 @models_app.command("list")

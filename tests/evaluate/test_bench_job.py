@@ -10,31 +10,32 @@ from __future__ import annotations
 import importlib
 import json
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tarjama.evaluate.bench_job import (
-    JobBenchPlan,
-    build_corpus,
-    run_job_benchmark,
-    same_outputs,
-    wait_for_quiet,
-)
+from tarjama.evaluate.bench_job import build_corpus, same_outputs, wait_for_quiet
 from tarjama.evaluate.bench_job_report import JOB_TARGETS
 from tarjama.evaluate.bench_sequences import decode_round, sequence_prompts
 
 
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> dict[str, Any]:
+    """``tarjama bench job --quick``, as a user runs it."""
     out = tmp_path_factory.mktemp("bench-job")
-    steps: list[str] = []
-    results = run_job_benchmark(
-        out, plan=JobBenchPlan.quick_plan(), data_dir=shared_dir / "data", progress=steps.append
-    )
+    env = {**os.environ, "TARJAMA_DATA": str(shared_dir / "data")}
+    done = subprocess.run(
+        [sys.executable, "-m", "tarjama.cli", "bench", "job", "--quick", "-o", str(out)],
+        capture_output=True, text=True, env=env, timeout=900, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"results: {out / 'bench-job.md'}" in " ".join(done.stderr.split())
     saved = json.loads((out / "bench-job.json").read_text(encoding="utf-8"))
-    return {"out": out, "results": results, "json": saved, "steps": steps}
+    return {"out": out, "json": saved, "log": done.stderr}
 
 
 def _positive(value: Any) -> bool:
