@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     openai_context_window: int = Field(8192, ge=256)
     """Tokens the OpenAI-compatible model's context holds (prompt and answer): segments are cut
     to fit it. No portable route tells a client, so set it to what the server runs with."""
+    openai_parallel: int = Field(4, ge=1)
+    """Requests kept in flight to the OpenAI-compatible server (vLLM, Ollama and llama.cpp's
+    server batch concurrent requests): paragraphs of different documents, or of one document
+    translated without its running context. 1: one request at a time."""
     offline: bool = False
     max_input_bytes: int = Field(2_000_000, ge=0)
     """Largest input accepted (0 = no limit): a bigger file is refused with a clear error

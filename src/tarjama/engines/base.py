@@ -73,6 +73,9 @@ class Capabilities:
     input_budget: int | None = None
     """Most tokens (as :meth:`Engine.count_tokens` counts them) one segment may have; a longer
     one is cut into pieces that fit before the engine sees it. ``None``: no limit."""
+    parallel: int = 1
+    """Calls the engine serves at once with profit (an HTTP engine keeps that many requests in
+    flight for its server to batch): a corpus job translates that many documents at a time."""
 
 
 @dataclass(frozen=True)

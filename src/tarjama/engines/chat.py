@@ -11,6 +11,11 @@ room for an answer twice the source's length), groups sentences only while they 
 answer that stopped at its token limit is never taken for a translation: it is asked for again
 and, if it is cut again, flagged :data:`~tarjama.engines.base.TRUNCATED` so the pipeline cuts the
 sentence smaller.
+
+Paragraphs translated without the running context (``document_context=False``) do not wait for
+one another, so with ``parallel`` > 1 they are asked for concurrently, from a pool of threads
+(the backend must be thread-safe: the HTTP one is); the answers are the same as one by one. With
+the context, each paragraph needs the English of the one before, so they go in order.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -201,10 +207,12 @@ class ChatTranslator:
         history_paragraphs: int = 2,
         max_sentences: int = 8,
         examples: Sequence[tuple[str, str]] = BUILTIN_EXAMPLES,
+        parallel: int = 1,
     ) -> None:
         self.backend = backend
         self.history_paragraphs = history_paragraphs
         self.max_sentences = max_sentences
+        self.parallel = max(1, parallel)
         self.examples = tuple(examples)
         self.prompt_version = prompt_version(self.examples)
         self.budget = self.input_budget()
@@ -227,7 +235,10 @@ class ChatTranslator:
         results: list[Hypothesis] = []
         history: list[tuple[str, str]] = []
         count = self.backend.count_tokens
-        for paragraph in _paragraphs(segments, self.max_sentences, self.budget, count):
+        paragraphs = _paragraphs(segments, self.max_sentences, self.budget, count)
+        if not context.document_context and self.parallel > 1 and len(paragraphs) > 1:
+            return self._translate_apart(paragraphs, context, examples)
+        for paragraph in paragraphs:
             hyps = self._translate_paragraph(
                 paragraph, history, examples, context.hints, context.careful
             )
@@ -237,6 +248,32 @@ class ChatTranslator:
             if context.document_context:
                 history = [*history, (source, english)][-self.history_paragraphs :]
             context.advance(len(paragraph))
+        return results
+
+    def _translate_apart(
+        self,
+        paragraphs: Sequence[Sequence[Segment]],
+        context: TranslationContext,
+        examples: Sequence[tuple[str, str]],
+    ) -> list[Hypothesis]:
+        """Paragraphs with no context between them, ``parallel`` requests at a time; progress
+        is reported from the calling thread, in order."""
+        results: list[Hypothesis] = []
+        with ThreadPoolExecutor(min(self.parallel, len(paragraphs))) as pool:
+            futures = [
+                pool.submit(
+                    self._translate_paragraph, p, (), examples, context.hints, context.careful
+                )
+                for p in paragraphs
+            ]
+            try:
+                for paragraph, future in zip(paragraphs, futures, strict=True):
+                    results.extend(future.result())
+                    context.advance(len(paragraph))
+            except BaseException:
+                for future in futures:  # a failed paragraph fails the call: ask nothing more
+                    future.cancel()
+                raise
         return results
 
     def _translate_paragraph(

@@ -16,6 +16,12 @@ portable route tells a client how large a served model's window is. An answer cu
 token limit (``finish_reason: "length"``) and a request the server refuses as too long for its
 context (a 400 that says so) come back as truncated completions, which the chat logic and the
 pipeline answer by cutting the text smaller, never by accepting half a translation.
+
+A server that batches (vLLM, Ollama, llama.cpp's server) is fastest with several requests in
+flight, so the engine keeps up to ``parallel`` (``TARJAMA_OPENAI_PARALLEL``, default 4): the
+paragraphs of a document translated without its running context go out together, and the
+engine declares ``parallel`` in its capabilities, so a corpus job translates that many documents
+at once. The client is thread-safe and holds that many connections open.
 """
 
 from __future__ import annotations
@@ -62,7 +68,8 @@ class OpenAIChatBackend:
 
     ``timeout`` bounds each request (connecting: at most 10 s); ``retries`` is how many times a
     transient failure is tried again (so ``retries + 1`` attempts in all); ``backoff`` is the
-    first wait between attempts, doubled each time up to 8 s.
+    first wait between attempts, doubled each time up to 8 s. ``parallel`` requests may be in
+    flight at once, from as many threads (connections kept open for them).
     """
 
     def __init__(
@@ -75,17 +82,24 @@ class OpenAIChatBackend:
         retries: int = 3,
         backoff: float = 0.5,
         context_window: int = 8192,
+        parallel: int = 1,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         if timeout <= 0:
             raise EngineError(f"the openai engine's timeout must be positive, not {timeout}")
         if retries < 0:
             raise EngineError(f"the openai engine's retries cannot be negative ({retries})")
+        if parallel < 1:
+            raise EngineError(f"the openai engine's parallel must be at least 1, not {parallel}")
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._client = httpx.Client(
             base_url=base_url.rstrip("/") + "/",
             headers=headers,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            # httpx's own limits (100, 20 kept open), raised if ``parallel`` asks for more.
+            limits=httpx.Limits(
+                max_connections=max(parallel, 100), max_keepalive_connections=max(parallel, 20)
+            ),
             transport=transport,
         )
         self.model_id = model
@@ -227,6 +241,7 @@ class OpenAIEngine:
         retries: int = 3,
         backoff: float = 0.5,
         context_window: int = 8192,
+        parallel: int = 4,
         **_: Any,
     ) -> None:
         model_name = model or (str(model_path) if model_path else "")
@@ -240,10 +255,13 @@ class OpenAIEngine:
             retries=retries,
             backoff=backoff,
             context_window=context_window,
+            parallel=parallel,
         )
         self.model_id = model_name
-        self._chat = ChatTranslator(self.backend)
-        self.capabilities = replace(type(self).capabilities, input_budget=self._chat.budget)
+        self._chat = ChatTranslator(self.backend, parallel=parallel)
+        self.capabilities = replace(
+            type(self).capabilities, input_budget=self._chat.budget, parallel=parallel
+        )
         self.prompt_version = self._chat.prompt_version  # part of the memory's key
 
     def translate(

@@ -1,9 +1,10 @@
 """The work itself, a pure function: units in, outcomes (output bytes and failures) out.
 
 ``process(units, translator, spec, glossary)`` reads the units' documents, translates them
-through the pipeline one document at a time, and renders each unit's output; it writes nothing
-and touches no manifest, so the local runner, its worker processes and a Ray actor all call it
-the same way and commit its outcomes themselves (:func:`tarjama.jobs.outputs.commit`).
+through the pipeline one document at a time (several at a time for an engine that declares
+``parallel``), and renders each unit's output; it writes nothing and touches no manifest, so
+the local runner, its worker processes and a Ray actor all call it the same way and commit its
+outcomes themselves (:func:`tarjama.jobs.outputs.commit`).
 
 A bad document (binary, malformed, empty, too long) is an outcome with its error, never an
 exception: the rest of its batch goes on. An engine failure on the batch is retried document
@@ -15,6 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -168,16 +170,23 @@ def _field_text(record: Record, name: str) -> str:
 def _translate(
     documents: list[Document], translator: Translator, glossary: Glossary | None
 ) -> list[TranslatedDocument | BaseException]:
-    """Every document's translation; a document the engine fails on fails alone."""
+    """Every document's translation; a document the engine fails on fails alone. An engine
+    that serves several calls at once with profit (``capabilities.parallel``: a chat model
+    behind an HTTP server that batches) is given that many documents at a time."""
+    from tarjama.engines.base import capabilities_of
     from tarjama.pipeline import translate_document
 
-    results: list[TranslatedDocument | BaseException] = []
-    for document in documents:
+    def one(document: Document) -> TranslatedDocument | BaseException:
         try:
-            results.append(translate_document(document, translator.engine, glossary=glossary))
+            return translate_document(document, translator.engine, glossary=glossary)
         except (TarjamaError, ValueError) as exc:
-            results.append(exc)
-    return results
+            return exc
+
+    parallel = min(capabilities_of(translator.engine).parallel, len(documents))
+    if parallel <= 1:
+        return [one(document) for document in documents]
+    with ThreadPoolExecutor(parallel) as pool:
+        return list(pool.map(one, documents))
 
 
 def _outcome(
