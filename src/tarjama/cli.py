@@ -477,6 +477,9 @@ def bench_job_command(
     documents: Annotated[int, typer.Option(min=1, help="Documents in the corpus.")] = 2000,
     threads: Annotated[int, typer.Option(min=1, help="Threads of (a) and (b).")] = 2,
     ray: Annotated[bool, typer.Option("--ray/--no-ray", help="Measure (d), --ray.")] = True,
+    local: Annotated[
+        bool, typer.Option("--local/--no-local", help="The CTranslate2 runs (a) to (d).")
+    ] = True,
     chat_copies: Annotated[
         int, typer.Option(min=0, help="Copies of the article for the chat model (0: none).")
     ] = 20,
@@ -499,7 +502,7 @@ def bench_job_command(
     from tarjama.evaluate.bench_job import JobBenchPlan, run_job_benchmark
 
     plan = JobBenchPlan.quick_plan() if quick else JobBenchPlan(
-        documents=documents, threads=threads, ray=ray, chat_copies=chat_copies,
+        documents=documents, threads=threads, ray=ray, local=local, chat_copies=chat_copies,
         chat_sequences=tuple(sequences) if sequences is not None else (1, 2, 4),
         max_load=max_load, wait_s=wait,
     )  # fmt: skip

@@ -59,6 +59,7 @@ class JobBenchPlan:
     size: str = "base"
     threads: int = 2
     ray: bool = True
+    local: bool = True  # False: only the chat-model runs
     chat_copies: int = 20  # 0: no chat-model run
     chat_sequences: tuple[int, ...] = (1, 2, 4)  # () : no llama.cpp sequence measurement
     max_load: float | None = 1.5  # wait for the 1-minute load average to fall under this
@@ -273,7 +274,7 @@ def run_job_benchmark(
     results["model"] = {**model.to_dict(), "installed_as": name, "output_tokens": tokens}
     results["corpus"] = corpus
     env = {**os.environ, "TARJAMA_HOME": str(home), "TOKENIZERS_PARALLELISM": "false"}
-    results["local"] = _local_runs(out_dir, corpus_dir, name, plan, env, say)
+    results["local"] = _local_runs(out_dir, corpus_dir, name, plan, env, say) if plan.local else {}
     results["chat"] = _chat_runs(out_dir, data.article, chat_model, plan, say)
     results["total_s"] = round(time.perf_counter() - started, 1)
     derive(results)
