@@ -2,8 +2,9 @@
 
 read → segment → protect → translate → restore → check → render
 
-The CLI, the server and batch jobs all come through :func:`translate_document`, so a document
-is translated the same way whichever door it came in by. What differs between engines (what to
+The CLI, the server and batch jobs all come through :func:`translate_documents` (one document:
+:func:`translate_document`), so a document is translated the same way whichever door it came in
+by, alone or with a corpus batch. What differs between engines (what to
 hide from them, what to tell them, how long a segment they can take) each engine declares in its
 :class:`~tarjama.engines.base.Capabilities`; nothing here knows an engine by name.
 """
@@ -42,6 +43,7 @@ __all__ = [
     "name_spans",
     "segment_document",
     "translate_document",
+    "translate_documents",
 ]
 
 logger = logging.getLogger(__name__)
@@ -150,55 +152,163 @@ def translate_document(
     ``glossary`` entries win over the built-in lexicon everywhere names are handled (engine
     hints, names given in English, checks, repair). With a ``memory``, a segment it already
     holds for this model and glossary version is taken from it and never reaches the engine;
-    what the engine makes is stored back.
+    what the engine makes is stored back. The one-document case of :func:`translate_documents`.
+    """
+    (translated,) = translate_documents(
+        [document],
+        engine,
+        context=context,
+        on_progress=on_progress,
+        glossary=glossary,
+        memory=memory,
+    )
+    return translated
+
+
+def translate_documents(
+    documents: Sequence[Document],
+    engine: Engine,
+    *,
+    context: TranslationContext | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    glossary: Glossary | None = None,
+    memory: TranslationMemory | None = None,
+) -> list[TranslatedDocument]:
+    """Translate ``documents`` as :func:`translate_document` would, one result each, in order.
+
+    A sentence engine (``capabilities.batchable``) gets the fresh segments of all of them in
+    one call, as it sorts by length and cuts token-budget batches: a corpus of short articles
+    fills batches that one article alone cannot, with the same English. The memory is asked
+    once and written once. A chat engine's context is the document, so it gets one document
+    after another, each finished (and stored) before the next. ``on_progress`` counts segments
+    of all the documents. Any failure raises for the whole call; a caller that must keep the
+    other documents (a corpus job) tries them one by one then.
+    """
+    if not capabilities_of(engine).batchable:
+        return [
+            translated
+            for document in documents
+            for translated in _translate_together(
+                [document], engine, context, on_progress, glossary, memory
+            )
+        ]
+    return _translate_together(documents, engine, context, on_progress, glossary, memory)
+
+
+@dataclass
+class _Plan:
+    """One document on its way through the stages."""
+
+    document: Document
+    segments: list[Segment]
+    todo: list[Segment]
+    """the segments with Arabic in them"""
+    warnings: list[str]
+    fresh: list[Segment] = field(default_factory=list)
+    """the segments the memory could not answer: the engine's"""
+    context: TranslationContext = field(default_factory=TranslationContext)
+    answered: dict[str, list[Part]] = field(default_factory=dict)
+    engine_seconds: float = 0.0
+
+
+def _plan(document: Document, engine: Engine, lexicon: Lexicon) -> _Plan:
+    """segment → protect, and what is Arabic enough to translate."""
+    segments = segment_document(document, engine, lexicon)
+    todo = [s for s in segments if has_arabic(s.source)]
+    warnings = []
+    if segments and not todo:
+        warnings.append("no Arabic text found; the input was passed through unchanged")
+    return _Plan(document, segments, todo, warnings)
+
+
+def _translate_together(
+    documents: Sequence[Document],
+    engine: Engine,
+    context: TranslationContext | None,
+    on_progress: Callable[[int], None] | None,
+    glossary: Glossary | None,
+    memory: TranslationMemory | None,
+) -> list[TranslatedDocument]:
+    """``documents`` through the stages side by side: one memory lookup, one engine call per
+    distinct context (one in all, unless the engine is told each document's names), one store.
     """
     lexicon = _lexicon(glossary)
     capabilities = capabilities_of(engine)
-    segments = segment_document(document, engine, lexicon)
-    warnings: list[str] = []
-    todo = [s for s in segments if has_arabic(s.source)]
-    if segments and not todo:
-        warnings.append("no Arabic text found; the input was passed through unchanged")
+    plans = [_plan(document, engine, lexicon) for document in documents]
     version = glossary.version if glossary is not None else ""
     who = memory_model(engine)
     recipe = memory_recipe(engine) if memory is not None else ""
     hits = (
-        memory.lookup_many([s.source for s in todo], who, version, recipe=recipe)
+        memory.lookup_many([s.source for p in plans for s in p.todo], who, version, recipe=recipe)
         if memory is not None
         else {}
     )
-    fresh = [s for s in todo if s.source not in hits]
-    if on_progress is not None:
-        on_progress(len(segments) - len(fresh))
     base = context or TranslationContext()
-    ctx = replace(base, on_progress=on_progress) if on_progress is not None else base
-    if fresh and capabilities.name_hints:
-        ctx = replace(ctx, hints=tuple(dict.fromkeys((*ctx.hints, *_hints(fresh, lexicon)))))
-    answered, engine_seconds = _timed_translate(engine, fresh, ctx)
+    base = replace(base, on_progress=on_progress) if on_progress is not None else base
+    for plan in plans:
+        plan.fresh = [s for s in plan.todo if s.source not in hits]
+        plan.context = base
+        if plan.fresh and capabilities.name_hints:
+            hints = (*base.hints, *_hints(plan.fresh, lexicon))
+            plan.context = replace(base, hints=tuple(dict.fromkeys(hints)))
+    if on_progress is not None:
+        on_progress(sum(len(p.segments) - len(p.fresh) for p in plans))
+    _ask_engine(plans, engine)
     terms = glossary.as_mapping() if glossary is not None else None
-    translations = [
-        _from_memory(segment, hits[segment.source], engine)
-        if segment.source in hits
-        else _finish(segment, answered.get(segment.id), engine, lexicon, terms)
-        for segment in segments
-    ]
-    if capabilities.second_opinion:
-        translations, again_seconds = _second_opinion(
-            segments, translations, engine, ctx, lexicon, terms
-        )
-        engine_seconds += again_seconds
-    if memory is not None and fresh:
-        made = [replace(t, model=who) for t in translations if t.segment_id in answered]
+    made: list[Translation] = []
+    results: list[TranslatedDocument] = []
+    for plan in plans:
+        translations = [
+            _from_memory(segment, hits[segment.source], engine)
+            if segment.source in hits
+            else _finish(segment, plan.answered.get(segment.id), engine, lexicon, terms)
+            for segment in plan.segments
+        ]
+        if capabilities.second_opinion:
+            translations, again_seconds = _second_opinion(
+                plan.segments, translations, engine, plan.context, lexicon, terms
+            )
+            plan.engine_seconds += again_seconds
+        made += [replace(t, model=who) for t in translations if t.segment_id in plan.answered]
+        results.append(_result(plan, translations, hits, version))
+    if memory is not None and made:
         memory.store_translations(made, version, recipe)
+    return results
+
+
+def _ask_engine(plans: Sequence[_Plan], engine: Engine) -> None:
+    """The engine's answers for every plan's fresh segments, one call per distinct context;
+    each plan is charged the call's seconds in proportion to its share of the segments."""
+    calls: dict[TranslationContext, list[int]] = {}
+    for index, plan in enumerate(plans):
+        if plan.fresh:
+            calls.setdefault(plan.context, []).append(index)
+    for ctx, indices in calls.items():
+        # Segment ids are unique within a document only: tagged with the document's place.
+        owners = {f"{i}/{s.id}": (i, s.id) for i in indices for s in plans[i].fresh}
+        tagged = [replace(s, id=f"{i}/{s.id}") for i in indices for s in plans[i].fresh]
+        answered, seconds = _timed_translate(engine, tagged, ctx)
+        for tag, parts in answered.items():
+            i, segment_id = owners[tag]
+            plans[i].answered[segment_id] = parts
+        for i in indices:
+            plans[i].engine_seconds += seconds * len(plans[i].fresh) / len(tagged)
+
+
+def _result(
+    plan: _Plan, translations: list[Translation], hits: Mapping[str, Hit], version: str
+) -> TranslatedDocument:
+    """check → render: the document's English in its own shape, with what it cost."""
+    document = plan.document
     output, output_bytes = _render(document, block_targets(document, translations))
     meta = {
-        "cache_hits": sum(1 for s in todo if s.source in hits),
-        "engine_segments": len(fresh),
-        "engine_seconds": engine_seconds,
+        "cache_hits": sum(1 for s in plan.todo if s.source in hits),
+        "engine_segments": len(plan.fresh),
+        "engine_seconds": plan.engine_seconds,
         "glossary_version": version,
     }
     return TranslatedDocument(
-        document, tuple(translations), output, tuple(warnings), meta, output_bytes
+        document, tuple(translations), output, tuple(plan.warnings), meta, output_bytes
     )
 
 

@@ -7,7 +7,7 @@ threads of a web server; engines that are not thread-safe serialise their own ca
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +16,7 @@ from tarjama.engines.base import Engine, TranslationContext, open_engine
 from tarjama.errors import InputError
 from tarjama.formats import read_document, read_document_bytes
 from tarjama.memory import TranslationMemory, open_memory
-from tarjama.pipeline import TranslatedDocument, translate_document
+from tarjama.pipeline import TranslatedDocument, translate_document, translate_documents
 from tarjama.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -165,19 +165,46 @@ class Translator:
 
         ``glossary`` (per request or per document) wins over the built-in lexicon.
         """
-        document = (
-            source
-            if isinstance(source, Document)
-            else load_document(source, format=format, fields=fields, max_bytes=self.max_input_bytes)
-        )
         return translate_document(
-            document,
+            self._document(source, format, fields),
             self.engine,
             context=context,
             on_progress=on_progress,
             glossary=glossary,
             memory=self.memory,
         )
+
+    def translate_documents(
+        self,
+        sources: Iterable[str | Path | bytes | Document],
+        *,
+        format: str = "auto",
+        fields: Sequence[str] = (),
+        context: TranslationContext | None = None,
+        on_progress: Callable[[int], None] | None = None,
+        glossary: Glossary | None = None,
+    ) -> list[TranslatedDocument]:
+        """Translate many documents, one result each, in order: a sentence engine gets all their
+        segments in one call, far faster for a corpus of short articles than one call each.
+
+        One document that cannot be read or translated fails the call; ``tarjama job`` is the
+        way through a corpus that records bad documents and goes on.
+        """
+        return translate_documents(
+            [self._document(source, format, fields) for source in sources],
+            self.engine,
+            context=context,
+            on_progress=on_progress,
+            glossary=glossary,
+            memory=self.memory,
+        )
+
+    def _document(
+        self, source: str | Path | bytes | Document, format: str, fields: Sequence[str]
+    ) -> Document:
+        if isinstance(source, Document):
+            return source
+        return load_document(source, format=format, fields=fields, max_bytes=self.max_input_bytes)
 
     def close(self) -> None:
         with self._lock:
