@@ -1,14 +1,16 @@
 """The work itself, a pure function: units in, outcomes (output bytes and failures) out.
 
 ``process(units, translator, spec, glossary)`` reads the units' documents, translates them
-through the pipeline one document at a time (several at a time for an engine that declares
-``parallel``), and renders each unit's output; it writes nothing and touches no manifest, so
-the local runner, its worker processes and a Ray actor all call it the same way and commit its
-outcomes themselves (:func:`tarjama.jobs.outputs.commit`).
+through the pipeline (a sentence engine gets every fresh segment of the batch in one call; a
+chat engine one document at a time, several at a time if it declares ``parallel``), and renders
+each unit's output; it writes nothing and touches no manifest, so the local runner, its worker
+processes and a Ray actor all call it the same way and commit its outcomes themselves
+(:func:`tarjama.jobs.outputs.commit`).
 
 A bad document (binary, malformed, empty, too long) is an outcome with its error, never an
 exception: the rest of its batch goes on. An engine failure on the batch is retried document
-by document, so one document the engine chokes on fails alone.
+by document, so one document the engine chokes on fails alone (and a bug met outside the
+engine, unit by unit: :func:`process_safely`).
 """
 
 from __future__ import annotations
@@ -170,11 +172,23 @@ def _field_text(record: Record, name: str) -> str:
 def _translate(
     documents: list[Document], translator: Translator, glossary: Glossary | None
 ) -> list[TranslatedDocument | BaseException]:
-    """Every document's translation; a document the engine fails on fails alone. An engine
-    that serves several calls at once with profit (``capabilities.parallel``: a chat model
-    behind an HTTP server that batches) is given that many documents at a time."""
+    """Every document's translation; a document the engine fails on fails alone.
+
+    A sentence engine (``capabilities.batchable``) gets the fresh segments of all the documents
+    in one call (:func:`~tarjama.pipeline.translate_documents`); if that call fails they are
+    done again one by one. An engine that serves several calls at once with profit
+    (``capabilities.parallel``: a chat model behind an HTTP server that batches) is given that
+    many documents at a time.
+    """
     from tarjama.engines.base import capabilities_of
-    from tarjama.pipeline import translate_document
+    from tarjama.pipeline import translate_document, translate_documents
+
+    capabilities = capabilities_of(translator.engine)
+    if capabilities.batchable and len(documents) > 1:
+        try:
+            return list(translate_documents(documents, translator.engine, glossary=glossary))
+        except (TarjamaError, ValueError) as exc:
+            logger.info("a batch of %d documents failed (%s); one by one", len(documents), exc)
 
     def one(document: Document) -> TranslatedDocument | BaseException:
         try:
@@ -182,7 +196,7 @@ def _translate(
         except (TarjamaError, ValueError) as exc:
             return exc
 
-    parallel = min(capabilities_of(translator.engine).parallel, len(documents))
+    parallel = min(capabilities.parallel, len(documents))
     if parallel <= 1:
         return [one(document) for document in documents]
     with ThreadPoolExecutor(parallel) as pool:
