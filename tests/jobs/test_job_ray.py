@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import signal
 import sqlite3
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ import pytest
 import ray
 from job_corpus import Run, make_jsonl, make_parquet, make_tree, output_files
 
-from tarjama.cli import EXIT_CONFIG
+from tarjama.cli import EXIT_CONFIG, EXIT_MODEL
 from tarjama.jobs import JobSpec, UnitOutcome, run_job, run_on_ray
 from tarjama.jobs.ray_backend import TranslateBatches
 
@@ -213,3 +214,19 @@ def test_an_address_nobody_answers_at_is_a_clear_error_at_once(
     assert result.code == EXIT_CONFIG, result
     assert "no Ray cluster answers at 127.0.0.1:9" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_model_the_actors_cannot_open_stops_the_job_with_one_line(
+    job_process: Run, ray_cluster: str, tiny_marian_ct2: Path, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken"  # there for the driver, unreadable for the actors
+    shutil.copytree(tiny_marian_ct2, broken)
+    (broken / "model.bin").write_bytes((tiny_marian_ct2 / "model.bin").read_bytes()[:1000])
+    source = make_tree(tmp_path / "tree", 2)
+
+    result = job_process("run", source, "-o", tmp_path / "out", "-m", broken, "--ray", ray_cluster)
+
+    assert result.code == EXIT_MODEL, result
+    assert "error: on the Ray cluster: cannot open CTranslate2 model" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""

@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import shutil
 import socket
 import sys
@@ -35,10 +36,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, redirect_stdout
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
-from tarjama import atomic
-from tarjama.errors import ConfigurationError, EngineError, TarjamaError
+from tarjama import atomic, errors
+from tarjama.errors import ConfigurationError, EngineError, ModelError, TarjamaError
 from tarjama.jobs.manifest import STATE_FOLDER, Manifest, Summary
 from tarjama.jobs.outputs import output_path
 from tarjama.jobs.plan import plan
@@ -59,7 +60,11 @@ LOCAL = "local"
 word for it); ``auto`` joins the one already running here; ``HOST:PORT`` a cluster's head."""
 
 LEDGER_FOLDER = "ray-attempts"
+RAY_LOG = "ray.log"
+"""What Ray prints while a run is connected (raylet reports of dead workers, with their
+tracebacks), kept in the job's state folder instead of the terminal and stdout."""
 _PROBE_SECONDS = 5.0
+_OUR_ERROR = re.compile(r"^tarjama\.errors\.(\w+): (.+)$", re.MULTILINE)
 
 
 def run_on_ray(
@@ -92,22 +97,34 @@ def run_on_ray(
         tally = RunTally(planned=len(pending), workers=workers)
         started = time.perf_counter()
         if pending:
+            _check_model(context.model)
             threads = spec.threads or get_settings().threads or 1
             context = replace(context, spec=replace(spec, threads=threads))
-            with connect(address):
+            with connect(address, log=Path(spec.output) / STATE_FOLDER / RAY_LOG):
                 _run(context, manifest, pending, progress, tally, workers, mapper)
         tally.seconds = round(time.perf_counter() - started, 3)
         return replace(manifest.summary(), run={**asdict(tally), "backend": "ray"})
 
 
+def _check_model(model: str) -> None:
+    """The model must open here before a cluster is asked to open it (every node needs it, the
+    driver's included: its files are hashed into the settings)."""
+    if model.startswith("openai:"):
+        return
+    from tarjama.models.resolve import resolve_model
+
+    resolve_model(model)
+
+
 @contextmanager
-def connect(address: str = LOCAL) -> Iterator[None]:
+def connect(address: str = LOCAL, *, log: Path | None = None) -> Iterator[None]:
     """Join (or start) the Ray cluster for the run, and leave it afterwards.
 
     A process already connected (a notebook, a test that started its cluster) is used as it
     is. An address nobody answers at is refused within seconds: Ray itself would keep trying
-    for minutes. Meanwhile stdout goes to stderr: Ray prints what its raylets report (a dead
-    worker) to stdout, which holds the command's result (``--json``).
+    for minutes. Meanwhile stdout goes to ``log`` (stderr without one): Ray prints what its
+    raylets report (a dead worker, with its traceback) to stdout, which holds the command's
+    result (``--json``).
     """
     try:
         import ray
@@ -115,24 +132,39 @@ def connect(address: str = LOCAL) -> Iterator[None]:
         raise ConfigurationError(
             "--ray needs Ray: pip install 'tarjama[ray]' (on every node of the cluster)"
         ) from exc
-    if ray.is_initialized():
-        with redirect_stdout(sys.stderr):
+    with _ray_output(log) as sink, redirect_stdout(sink):
+        if ray.is_initialized():
             yield
-        return
+        else:
+            with _joined(ray, address):
+                yield
+
+
+@contextmanager
+def _joined(ray: Any, address: str) -> Iterator[None]:
     options: dict[str, Any] = {"configure_logging": False, "log_to_driver": False}
     if address == LOCAL:
         options["include_dashboard"] = False
     elif address != "auto":
         _probe(address)
-    with redirect_stdout(sys.stderr):
-        try:
-            ray.init(address=address, **options)
-        except (ConnectionError, RuntimeError, ValueError) as exc:
-            raise ConfigurationError(f"cannot join the Ray cluster at {address}: {exc}") from exc
-        try:
-            yield
-        finally:
-            ray.shutdown()
+    try:
+        ray.init(address=address, **options)
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        raise ConfigurationError(f"cannot join the Ray cluster at {address}: {exc}") from exc
+    try:
+        yield
+    finally:
+        ray.shutdown()
+
+
+@contextmanager
+def _ray_output(log: Path | None) -> Iterator[TextIO]:
+    if log is None:
+        yield sys.stderr
+        return
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "a", encoding="utf-8") as file:
+        yield file
 
 
 def _probe(address: str) -> None:
@@ -199,21 +231,29 @@ def _run(
 
 @contextmanager
 def _data_context() -> Iterator[None]:
-    """Ray Data without its own progress bars, nor its lines about them and about starting
-    and finishing, for the run (the job has its own display); its errors still show."""
+    """Ray Data without its progress bars and its console lines for the run: the job has its
+    display, and what stops a run comes back as one error of ours. Ray Data's log file (in the
+    Ray session's logs) still gets everything."""
     from ray.data import DataContext
 
     data = DataContext.get_current()
     saved = (data.enable_progress_bars, data.print_on_execution_start)
     data.enable_progress_bars, data.print_on_execution_start = False, False
-    chatter = logging.getLogger("ray.data")
-    level = chatter.level
-    chatter.setLevel(logging.ERROR)
+    consoles = [
+        handler
+        for handler in logging.getLogger("ray.data").handlers
+        if isinstance(handler, logging.StreamHandler)
+        and not isinstance(handler, logging.FileHandler)
+    ]
+    levels = [handler.level for handler in consoles]
+    for handler in consoles:
+        handler.setLevel(logging.CRITICAL)
     try:
         yield
     finally:
         data.enable_progress_bars, data.print_on_execution_start = saved
-        chatter.setLevel(level)
+        for handler, level in zip(consoles, levels, strict=True):
+            handler.setLevel(level)
 
 
 def _outcome(unit: Unit, row: dict[str, Any]) -> UnitOutcome:
@@ -250,10 +290,22 @@ def _ours(exc: BaseException) -> TarjamaError | None:
 
 
 def _job_error(exc: BaseException) -> TarjamaError:
+    """One error of ours for what stopped the run; an actor whose ``__init__`` failed (the
+    model missing on a node) comes back as text only, its error's name and message in it."""
     ours = _ours(exc)
     if ours is not None:
         return ours
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    text = str(exc)
+    named = _OUR_ERROR.findall(text)
+    if named:
+        name, message = named[-1]
+        cls = getattr(errors, name, TarjamaError)
+        if not isinstance(cls, type) or not issubclass(cls, TarjamaError):
+            cls = TarjamaError
+        if issubclass(cls, errors.ModelNotFoundError):  # its own arguments; the message says all
+            cls = ModelError
+        return cls(f"on the Ray cluster: {message}")
+    first = text.strip().splitlines()[0] if text.strip() else ""
     return EngineError(f"the job stopped on the Ray cluster ({type(exc).__name__}: {first})")
 
 
