@@ -27,7 +27,7 @@ from job_corpus import Run, make_jsonl, make_parquet, make_tree, output_files
 
 from tarjama.cli import EXIT_CONFIG, EXIT_MODEL
 from tarjama.jobs import JobSpec, UnitOutcome, run_job, run_on_ray
-from tarjama.jobs.ray_backend import TranslateBatches
+from tarjama.jobs.ray_actors import TranslateBatches
 
 FIELDS = ("--field", "title", "--id-field", "id", "--shard-size", "10")
 

@@ -3,8 +3,9 @@ bytes as a local run, with Ray Data doing the scheduling.
 
 The driver plans as a local run does (:func:`tarjama.jobs.plan.plan`), so units already done
 never reach Ray; it cuts the pending units into the local runner's batches and makes one dataset
-row of each. ``map_batches`` hands the rows to :class:`TranslateBatches`, a callable class of
-which every actor of a fixed pool holds one: it opens the model once, calls
+row of each. ``map_batches`` hands the rows to
+:class:`~tarjama.jobs.ray_actors.TranslateBatches`, a callable class of which every actor of a
+fixed pool holds one: it opens the model once, calls
 :func:`tarjama.jobs.process.process_safely` exactly as a local worker does, and writes each
 unit's output atomically under the unit's own name in OUT, which must be on storage every node
 sees. It returns each unit's outcome without the bytes; the driver alone writes the manifest
@@ -15,16 +16,16 @@ Exactly once: a task whose actor died (a node lost, an out-of-memory kill, a seg
 by Ray on a restarted actor and writes the same names with the same bytes, so a retry cannot
 duplicate anything, and the driver records each unit once. Ray retries such a task without end
 (Ray Data 2.60 offers no per-call limit but a deprecated one), so the actors keep a ledger beside
-the manifest (:class:`AttemptLedger`): a batch that comes back after a death is done unit by
-unit, and a unit an actor died on ``max_attempts`` times fails alone as a ``crash``, as in a
-local run.
+the manifest (:class:`~tarjama.jobs.ray_actors.AttemptLedger`): a batch that comes back after a
+death is done unit by unit, and a unit an actor died on ``max_attempts`` times fails alone as a
+``crash``, as in a local run.
 
-Ray is imported only here, and only when a job asks for it.
+Ray is imported only here, and only when a job asks for it. This module is the driver's side;
+:mod:`tarjama.jobs.ray_actors` is what runs on the actors.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -36,22 +37,18 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, redirect_stdout
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
-from tarjama import atomic, errors
+from tarjama import errors
 from tarjama.errors import ConfigurationError, EngineError, ModelError, TarjamaError
 from tarjama.jobs.manifest import STATE_FOLDER, Manifest, Summary
-from tarjama.jobs.outputs import output_path
 from tarjama.jobs.plan import plan
-from tarjama.jobs.process import process_safely
 from tarjama.jobs.progress import JobProgress
+from tarjama.jobs.ray_actors import TranslateBatches, ledger_folder
 from tarjama.jobs.runner import JobContext, RunTally, batches, open_context
 from tarjama.jobs.units import DocumentFailure, JobSpec, Unit, UnitOutcome
 
-if TYPE_CHECKING:
-    from tarjama.translator import Translator
-
-__all__ = ["LOCAL", "AttemptLedger", "TranslateBatches", "connect", "run_on_ray"]
+__all__ = ["LOCAL", "RAY_LOG", "connect", "run_on_ray"]
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +56,6 @@ LOCAL = "local"
 """The ``--ray`` address that starts a Ray instance on this machine for the run (Ray's own
 word for it); ``auto`` joins the one already running here; ``HOST:PORT`` a cluster's head."""
 
-LEDGER_FOLDER = "ray-attempts"
 RAY_LOG = "ray.log"
 """What Ray prints while a run is connected (raylet reports of dead workers, with their
 tracebacks), kept in the job's state folder instead of the terminal and stdout."""
@@ -107,8 +103,8 @@ def run_on_ray(
 
 
 def _check_model(model: str) -> None:
-    """The model must open here before a cluster is asked to open it (every node needs it, the
-    driver's included: its files are hashed into the settings)."""
+    """The model must be found here before a cluster is asked to open it (every node needs it,
+    the driver's included: its files are hashed into the settings)."""
     if model.startswith("openai:"):
         return
     from tarjama.models.resolve import resolve_model
@@ -307,119 +303,3 @@ def _job_error(exc: BaseException) -> TarjamaError:
         return cls(f"on the Ray cluster: {message}")
     first = text.strip().splitlines()[0] if text.strip() else ""
     return EngineError(f"the job stopped on the Ray cluster ({type(exc).__name__}: {first})")
-
-
-# -- the actors ------------------------------------------------------------------------------
-
-
-def ledger_folder(out: str | Path) -> Path:
-    return Path(out) / STATE_FOLDER / LEDGER_FOLDER
-
-
-class AttemptLedger:
-    """Which batches and units an actor died on, counted in small files beside the manifest.
-
-    A batch's file is made when an actor starts it and removed when it is done, so a batch
-    that finds its file already there is a retry after a death: every unit in it was in the
-    actor's hands once, and each is then done alone, its own file counting its deaths alone.
-    Files, not the manifest: actors on other nodes must not write to SQLite over shared
-    storage, and Ray gives a task no count of its own retries.
-    """
-
-    def __init__(self, folder: Path, max_attempts: int) -> None:
-        self.folder = folder
-        self.max_attempts = max_attempts
-
-    def _path(self, keys: Sequence[str]) -> Path:
-        name = hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()[:32]
-        return self.folder / name
-
-    def first_try(self, units: Sequence[Unit]) -> bool:
-        """Mark the batch started; ``False`` when an actor already died on it."""
-        path = self._path([unit.key for unit in units])
-        if path.exists():
-            return False
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path.write_text("started\n", encoding="utf-8")
-        return True
-
-    def deaths(self, unit: Unit) -> int:
-        """How many times an actor died with ``unit`` in hand: once with its batch, and once
-        for every start of its own that did not end."""
-        path = self._path([unit.key, "alone"])
-        return 1 + (int(path.read_text(encoding="utf-8")) if path.exists() else 0)
-
-    def start(self, unit: Unit) -> None:
-        """``unit`` is being done alone: should the actor die now, this counts."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self._path([unit.key, "alone"]).write_text(str(self.deaths(unit)), encoding="utf-8")
-
-    def end(self, unit: Unit) -> None:
-        self._path([unit.key, "alone"]).unlink(missing_ok=True)
-
-    def finish(self, units: Sequence[Unit]) -> None:
-        """The batch is done: nothing of it is in an actor's hands any more."""
-        self._path([unit.key for unit in units]).unlink(missing_ok=True)
-
-
-class TranslateBatches:
-    """The callable class ``map_batches`` runs: one per actor, its model opened once.
-
-    Each call gets one row, a batch of units, and answers one row per unit (outcome without the
-    bytes: those are in OUT already). :meth:`write` is the one place an output is written.
-    """
-
-    def __init__(self, context: JobContext) -> None:
-        self.context = context
-        self.spec = context.spec
-        self.translator: Translator = context.translator()
-        self.ledger = AttemptLedger(ledger_folder(self.spec.output), self.spec.max_attempts)
-
-    def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
-        outcomes = [
-            outcome
-            for payload in batch["units"]
-            for outcome in self.translate([Unit(**unit) for unit in json.loads(str(payload))])
-        ]
-        return {
-            "key": [o.unit.key for o in outcomes],
-            "ok": [o.ok for o in outcomes],
-            "failures": [json.dumps([asdict(f) for f in o.failures]) for o in outcomes],
-            "documents": [o.documents for o in outcomes],
-            "segments": [o.segments for o in outcomes],
-            "engine_segments": [o.engine_segments for o in outcomes],
-            "seconds": [o.seconds for o in outcomes],
-            "glossary_digest": [o.glossary_digest for o in outcomes],
-        }
-
-    def translate(self, units: list[Unit]) -> list[UnitOutcome]:
-        """The batch's outcomes, its outputs written; after a death, unit by unit."""
-        if self.ledger.first_try(units):
-            outcomes = self._process(units)
-        else:
-            outcomes = [self._alone(unit) for unit in units]
-        self.ledger.finish(units)
-        return outcomes
-
-    def _alone(self, unit: Unit) -> UnitOutcome:
-        deaths = self.ledger.deaths(unit)
-        if deaths >= self.spec.max_attempts:
-            message = f"the Ray actor died {deaths} times while translating this unit"
-            logger.warning("unit %s failed: %s", unit.key, message)
-            failure = DocumentFailure(unit.key, "crash", message)
-            return UnitOutcome(unit, None, (failure,), unit.documents)
-        self.ledger.start(unit)
-        [outcome] = self._process([unit])
-        self.ledger.end(unit)
-        return outcome
-
-    def _process(self, units: list[Unit]) -> list[UnitOutcome]:
-        outcomes = process_safely(units, self.translator, self.spec, self.context.glossary)
-        for outcome in outcomes:
-            self.write(outcome)
-        return outcomes
-
-    def write(self, outcome: UnitOutcome) -> None:
-        """The unit's output under its final name, atomically (nothing for a failed unit)."""
-        if outcome.data is not None:
-            atomic.write_bytes(output_path(self.spec.output, outcome.unit), outcome.data)
