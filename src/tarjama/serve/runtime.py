@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from tarjama.serve.batching import BatchingEngine, QueuedEngine, wrap_engine
 from tarjama.serve.errors import Overloaded, install_error_handlers
 from tarjama.serve.files import FileStore
 from tarjama.serve.glossaries import GlossaryStore
+from tarjama.serve.heap import keep_releasing
 from tarjama.serve.keys import KeyStore
 from tarjama.serve.limits import BodySizeLimit, RateLimiter
 from tarjama.serve.metrics import Metrics, install_metrics
@@ -119,9 +120,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         max_inflight=settings.serve_max_inflight,
     )
     app.state.translator = served
+    releasing = asyncio.create_task(keep_releasing())  # see heap.py: the RSS stays level
     try:
         yield
     finally:
+        releasing.cancel()
+        with suppress(asyncio.CancelledError):
+            await releasing
         state.service.close()
         state.service = None
         state.base_engine = None
