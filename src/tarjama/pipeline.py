@@ -177,9 +177,9 @@ def translate_documents(
     """Translate ``documents`` as :func:`translate_document` would, one result each, in order.
 
     A sentence engine (``capabilities.batchable``) gets the fresh segments of all of them in
-    one call, as it sorts by length and cuts token-budget batches: a corpus of short articles
-    fills batches that one article alone cannot, with the same English. The memory is asked
-    once and written once. A chat engine's context is the document, so it gets one document
+    one call, which it sorts by length and cuts into token-budget batches: a corpus of short
+    articles fills batches that one article alone cannot, with the same English. The memory is
+    asked once and written once. A chat engine's context is the document, so it gets one document
     after another, each finished (and stored) before the next. ``on_progress`` counts segments
     of all the documents. Any failure raises for the whole call; a caller that must keep the
     other documents (a corpus job) tries them one by one then.
