@@ -40,6 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 USERS_FILE = ROOT / "scripts" / "soak_users.py"
 #: Memory growth over the second half that counts as a trend (MB per minute, least squares).
 GROWTH_MB_PER_MINUTE = 1.0
+#: The RSS is a sawtooth (the server hands freed memory back every 10 s, tarjama.serve.heap,
+#: and requests come in bursts): the trend is taken over the medians of windows this long.
+WINDOW_SECONDS = 30.0
 
 
 def tarjama(home: Path, *args: str) -> str:
@@ -118,21 +121,38 @@ def integrity(path: Path) -> dict[str, Any]:
     return {"path": str(path), "integrity_check": "; ".join(check), "rows": entries}
 
 
-def trend(samples: list[tuple[float, int]]) -> dict[str, Any]:
-    """RSS at start, middle and end, and the least-squares slope over the second half."""
-    if len(samples) < 4:
-        return {"samples": len(samples), "upward": None}
-    mb = [(t, rss / 1e6) for t, rss in samples]
-    middle = len(mb) // 2
-    second = mb[middle:]
+def windows(samples: list[tuple[float, int]], seconds: float) -> list[tuple[float, float]]:
+    """(middle time, median MB) of each ``seconds``-long window of samples."""
+    if not samples:
+        return []
+    t0 = samples[0][0]
+    grouped: dict[int, list[tuple[float, int]]] = {}
+    for t, rss in samples:
+        grouped.setdefault(int((t - t0) // seconds), []).append((t, rss))
+    return [
+        (statistics.median(t for t, _ in group), statistics.median(r for _, r in group) / 1e6)
+        for _, group in sorted(grouped.items())
+    ]
+
+
+def trend(samples: list[tuple[float, int]], seconds: float = WINDOW_SECONDS) -> dict[str, Any]:
+    """RSS at start, middle and end (medians of ``seconds``-long windows), and the
+    least-squares slope of the window medians over the second half of the run."""
+    points = windows(samples, seconds)
+    if len(points) < 4:
+        return {"samples": len(samples), "windows": len(points), "upward": None}
+    middle = len(points) // 2
+    second = points[middle:]
     slope = statistics.linear_regression([t for t, _ in second], [m for _, m in second]).slope
     per_minute = slope * 60
     return {
-        "samples": len(mb),
-        "start_mb": round(mb[0][1], 1),
-        "middle_mb": round(mb[middle][1], 1),
-        "end_mb": round(mb[-1][1], 1),
-        "max_mb": round(max(m for _, m in mb), 1),
+        "samples": len(samples),
+        "windows": len(points),
+        "window_s": seconds,
+        "start_mb": round(points[0][1], 1),
+        "middle_mb": round(points[middle][1], 1),
+        "end_mb": round(points[-1][1], 1),
+        "max_mb": round(max(rss for _, rss in samples) / 1e6, 1),
         "second_half_slope_mb_per_min": round(per_minute, 3),
         "second_half_change_mb": round(second[-1][1] - second[0][1], 1),
         "upward": per_minute > GROWTH_MB_PER_MINUTE,
@@ -199,8 +219,9 @@ def markdown(result: dict[str, Any], command: str) -> str:
         f"| 503 load shedding (neither success nor failure) | {result['shed_503']} |",
         f"| 429 rate limiting (neither success nor failure) | {result['shed_429']} |",
         f"| RSS idle before load (MB) | {result['rss_idle_mb']} |",
-        f"| RSS start / middle / end (MB) | {rss.get('start_mb')} / {rss.get('middle_mb')} / "
-        f"{rss.get('end_mb')} (max {rss.get('max_mb')}, {rss.get('samples')} samples) |",
+        f"| RSS start / middle / end (MB, medians of {rss.get('window_s')} s windows) | "
+        f"{rss.get('start_mb')} / {rss.get('middle_mb')} / {rss.get('end_mb')} "
+        f"(max {rss.get('max_mb')}, {rss.get('samples')} samples) |",
         f"| RSS second half | slope {rss.get('second_half_slope_mb_per_min')} MB/min, change "
         f"{rss.get('second_half_change_mb')} MB: "
         f"{'upward' if rss.get('upward') else 'no upward trend'} |",
@@ -219,7 +240,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "soak")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "tarjama-lt")
     parser.add_argument("--threads", default="1", help="engine CPU threads (TARJAMA_THREADS)")
-    parser.add_argument("--sample-every", type=float, default=5.0, help="RSS sampling (s)")
+    parser.add_argument("--sample-every", type=float, default=1.0, help="RSS sampling (s)")
+    parser.add_argument(
+        "--window", type=float, default=WINDOW_SECONDS, help="RSS trend window (s, medians)"
+    )
     parser.add_argument(
         "--allow-growth",
         action="store_true",
@@ -252,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     result: dict[str, Any] = {"model": Path(model).name}
     result.update(summarise(tally, args.users, args.seconds))
     result["rss_idle_mb"] = round(idle / 1e6, 1)
-    result["rss"] = trend(sampler.samples)
+    result["rss"] = trend(sampler.samples, args.window)
     result["rss_samples"] = sampler.samples
     result["memory_db"] = integrity(home / "memory.sqlite")
     result["server_log_tracebacks"] = (

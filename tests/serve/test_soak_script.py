@@ -27,7 +27,8 @@ def test_a_short_soak_reports_everything_it_promises(tmp_path: Path) -> None:
     work = tmp_path / "work"
     run = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "soak.py"), "--users", "4", "--seconds", "12",
-         "--sample-every", "1", "--allow-growth", "--out", str(out), "--work", str(work)],
+         "--sample-every", "1", "--window", "2", "--allow-growth", "--out", str(out),
+         "--work", str(work)],
         capture_output=True, text=True, timeout=280, check=False,
     )  # fmt: skip
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
