@@ -193,10 +193,16 @@ class DocumentResponse(BaseModel):
     glossary_id: int | None = None
 
 
+#: A character ``str.strip()`` keeps. The glossary store strips names and terms, and Python's
+#: white space is the regex's ``\s`` plus the separators U+001C-U+001F: with ``\S`` alone, a
+#: name of one U+001C passed the schema, was stored empty, and failed the response model (500).
+NOT_BLANK = r"[^\s\x1c-\x1f]"
+
+
 class GlossaryEntryModel(BaseModel):
     # a term is more than white space: the store strips it
-    arabic: str = Field(min_length=1, pattern=r"\S", examples=["الأونروا"])
-    english: str = Field(min_length=1, pattern=r"\S", examples=["UNRWA"])
+    arabic: str = Field(min_length=1, pattern=NOT_BLANK, examples=["الأونروا"])
+    english: str = Field(min_length=1, pattern=NOT_BLANK, examples=["UNRWA"])
     note: str = ""
 
 
@@ -209,7 +215,7 @@ class GlossaryIn(BaseModel):
         }
     )
 
-    name: str = Field(min_length=1, max_length=200, pattern=r"\S")
+    name: str = Field(min_length=1, max_length=200, pattern=NOT_BLANK)
     entries: list[GlossaryEntryModel] = Field(default_factory=list, max_length=50_000)
 
 
