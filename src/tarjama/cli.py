@@ -115,7 +115,7 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(130) from None
 
 
-FORMATS = ("auto", "text", "markdown", "html", "json", "jsonl", "docx")
+FORMATS = ("auto", "text", "markdown", "html", "json", "jsonl", "docx", "feed")
 
 
 @app.command()

@@ -215,7 +215,7 @@ def _plan(document: Document, engine: Engine, lexicon: Lexicon) -> _Plan:
     """segment → protect, and what is Arabic enough to translate."""
     segments = segment_document(document, engine, lexicon)
     todo = [s for s in segments if has_arabic(s.source)]
-    warnings: list[str] = []
+    warnings: list[str] = list(document.meta.get("warnings", ()))  # what the reader repaired
     if segments and not todo:
         warnings.append("no Arabic text found; the input was passed through unchanged")
     return _Plan(document, segments, todo, warnings)

@@ -55,7 +55,7 @@ def test_unknown_format_lists_known_ones() -> None:
         read_document("نص", "rtf")
     for name in ("text", "markdown", "html", "json", "jsonl"):
         assert name in str(caught.value)
-    assert format_names() == ["html", "json", "jsonl", "lines", "markdown", "text"]
+    assert format_names() == ["feed", "html", "json", "jsonl", "lines", "markdown", "text"]
 
 
 def test_format_names_are_case_insensitive() -> None:

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from tarjama.document import Document
 from tarjama.errors import ConfigurationError, InputError
 from tarjama.formats.encoding import DecodedText, decode_bytes, decode_bytes_with_encoding
+from tarjama.formats.feed import feed_head, read_feed
 from tarjama.formats.registry import detect_format, format_names, get_format
 from tarjama.formats.word import is_docx, read_docx, render_docx
 
@@ -95,6 +96,10 @@ def read_document_bytes(
         if fields:
             raise ConfigurationError("fields apply to json and jsonl only, not to docx")
         document = read_docx(data, name, max_text_bytes=max_bytes)
+    elif wanted == "feed" or (wanted == "auto" and detect_format(name, feed_head(data)) == "feed"):
+        if fields:
+            raise ConfigurationError("fields apply to json and jsonl only, not to feed")
+        document = read_feed(data, name)  # its charset and stray bytes are the feed's to read
     else:
         document = read_document(decode_bytes(data, name), format, name=name, fields=fields)
     if max_bytes:

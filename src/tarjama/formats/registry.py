@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 
 from tarjama.errors import ConfigurationError
-from tarjama.formats import htmlfile, jsondoc, jsonlines, lines, markdown, plaintext
+from tarjama.formats import feed, htmlfile, jsondoc, jsonlines, lines, markdown, plaintext
 from tarjama.formats.base import FormatSpec
 
 __all__ = ["detect_format", "format_for_name", "format_names", "get_format"]
 
 _FORMATS: tuple[FormatSpec, ...] = (
+    feed.FORMAT,
     jsonlines.FORMAT,
     jsondoc.FORMAT,
     htmlfile.FORMAT,
@@ -57,8 +58,13 @@ def format_for_name(name: str | None) -> FormatSpec | None:
 
 
 def detect_format(name: str | None, text: str) -> str:
-    """Format name for a document: by file extension first, else by sniffing the content."""
+    """Format name for a document: by file extension first, else by sniffing the content.
+
+    A feed is known by its content even under ``.json`` (a JSON Feed) or ``.xml`` (RSS, Atom).
+    """
     spec = format_for_name(name)
+    if (spec is None or spec is jsondoc.FORMAT) and feed.FORMAT.sniff(text):
+        return feed.FORMAT.name
     if spec is not None:
         return spec.name
     for spec in _FORMATS:
