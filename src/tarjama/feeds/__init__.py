@@ -7,7 +7,10 @@ translate only new or changed Arabic items, store, render the English feed) and
 :class:`Scheduler` (every feed on its own schedule, failing ones backed off). See docs/feeds.md.
 """
 
+from tarjama.feeds.convert import convert_feed
 from tarjama.feeds.fetch import Fetched, Fetcher, FetchError, check_url
+from tarjama.feeds.fulltext import extract_article, full_text_step
+from tarjama.feeds.poll import Poller, poll_feed
 from tarjama.feeds.schedule import (
     PollReport,
     Scheduler,
@@ -15,7 +18,14 @@ from tarjama.feeds.schedule import (
     format_every,
     parse_every,
 )
-from tarjama.feeds.store import Feed, FeedStore, StoredBlock, StoredItem, check_name
+from tarjama.feeds.store import (
+    Feed,
+    FeedStore,
+    StoredBlock,
+    StoredItem,
+    check_name,
+    feeds_path,
+)
 
 __all__ = [
     "Feed",
@@ -24,12 +34,18 @@ __all__ = [
     "Fetched",
     "Fetcher",
     "PollReport",
+    "Poller",
     "Scheduler",
     "StoredBlock",
     "StoredItem",
     "backoff",
     "check_name",
     "check_url",
+    "convert_feed",
+    "extract_article",
+    "feeds_path",
     "format_every",
+    "full_text_step",
     "parse_every",
+    "poll_feed",
 ]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.message import Message
 
 import httpx
 from tenacity import (
@@ -80,6 +81,16 @@ class Fetched:
     @property
     def not_modified(self) -> bool:
         return self.status == 304
+
+    @property
+    def charset(self) -> str | None:
+        """The ``charset`` of the Content-Type, if the server said one."""
+        if not self.content_type:
+            return None
+        message = Message()
+        message["Content-Type"] = self.content_type
+        value = message.get_param("charset")
+        return value.strip() or None if isinstance(value, str) else None
 
 
 def check_url(url: str) -> str:

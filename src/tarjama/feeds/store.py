@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from tarjama.errors import ConfigurationError
+from tarjama.settings import Settings
 from tarjama.sqlitedb import DEFAULT_TIMEOUT, Database
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "StoredBlock",
     "StoredItem",
     "check_name",
+    "feeds_path",
 ]
 
 SCHEMA_VERSION = 1
@@ -65,7 +67,9 @@ CREATE TABLE IF NOT EXISTS feeds (
     kind TEXT,
     source BLOB,
     english BLOB,
-    warnings TEXT NOT NULL DEFAULT '[]'
+    warnings TEXT NOT NULL DEFAULT '[]',
+    channel_hash TEXT,
+    channel TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE IF NOT EXISTS items (
     feed TEXT NOT NULL REFERENCES feeds(name) ON DELETE CASCADE,
@@ -90,6 +94,11 @@ CREATE TABLE IF NOT EXISTS items (
 );
 CREATE INDEX IF NOT EXISTS items_latest ON items (feed, present, position);
 """
+
+
+def feeds_path(settings: Settings) -> Path:
+    """Where the feed store lives: beside the translation memory."""
+    return settings.home / "feeds.sqlite"
 
 
 def check_name(name: str) -> str:
@@ -425,13 +434,23 @@ class FeedStore:
         title: str | None,
         kind: str | None,
         warnings: Sequence[str] = (),
+        channel_hash: str = "",
+        channel: Sequence[StoredBlock] | None = None,
     ) -> PollOutcome:
         """A successful poll, in one transaction: items, poll state, source and English feed.
 
         Items in ``records`` are present (in that order); known items missing from it are
-        marked gone, not deleted. A record with ``blocks=None`` keeps the stored English.
+        marked gone, not deleted. A record with ``blocks=None`` keeps the stored English, and
+        so does ``channel=None`` for the feed's own title and description.
         """
         with self.db.write() as conn:
+            if conn.execute("SELECT 1 FROM feeds WHERE name = ?", (name,)).fetchone() is None:
+                raise ConfigurationError(f"the feed {name!r} was removed while it was polled")
+            if channel is not None:
+                conn.execute(
+                    "UPDATE feeds SET channel_hash = ?, channel = ? WHERE name = ?",
+                    (channel_hash, _blocks_json(channel), name),
+                )
             known = {
                 row["key"]: row["hash"]
                 for row in conn.execute("SELECT key, hash FROM items WHERE feed = ?", (name,))
@@ -460,6 +479,17 @@ class FeedStore:
                 ),
             )  # fmt: skip
         return PollOutcome(new=new, changed=changed, removed=len(gone))
+
+    def channel(self, name: str) -> tuple[str | None, tuple[StoredBlock, ...]]:
+        """The hash and English of the feed's own title and description, as last translated."""
+        with self.db.read() as conn:
+            row = conn.execute(
+                "SELECT channel_hash, channel FROM feeds WHERE name = ?", (name,)
+            ).fetchone()
+        if row is None:
+            return None, ()
+        blocks = tuple(StoredBlock.from_dict(b) for b in json.loads(row["channel"]))
+        return row["channel_hash"], blocks
 
     def record_full_text(
         self,
@@ -541,6 +571,10 @@ def _item(row: sqlite3.Row) -> StoredItem:
     )
 
 
+def _blocks_json(blocks: Iterable[StoredBlock]) -> str:
+    return json.dumps([b.to_dict() for b in blocks], ensure_ascii=False)
+
+
 def _write_item(
     conn: sqlite3.Connection, feed: str, record: ItemRecord, now: float, known: bool
 ) -> None:
@@ -555,7 +589,7 @@ def _write_item(
     title_en = next((b.target for b in blocks if b.kind == "title"), "")
     values = (
         record.hash, int(record.arabic), record.position, record.title, title_en, record.link,
-        json.dumps([b.to_dict() for b in blocks], ensure_ascii=False), json.dumps(flags),
+        _blocks_json(blocks), json.dumps(flags),
         record.model,
     )  # fmt: skip
     if known:  # changed: its English is replaced, its article fetched again
