@@ -1,4 +1,5 @@
-"""One XML policy for every reader: hostile XML against TMX, XLIFF, TBX and the parts of a DOCX.
+"""One XML policy for every reader: hostile XML against TMX, XLIFF, TBX, the parts of a DOCX and
+feeds.
 
 Each attack is a real file handed to the real reader: entity bombs must be refused before they
 expand (bounded time and traced memory), external entities must read no file (a real secret in
@@ -105,6 +106,14 @@ def _tbx(doctype: str, inner: str) -> bytes:
     ).encode()
 
 
+def _rss(doctype: str, inner: str) -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n{doctype}\n'
+        '<rss version="2.0"><channel><title>الأخبار</title><item><guid>g1</guid>'
+        f"<title>قال الرئيس {inner}</title></item></channel></rss>\n"
+    ).encode()
+
+
 def _docx_template() -> bytes:
     out = io.BytesIO()
     document = docx.Document()
@@ -154,6 +163,10 @@ def _read_tbx(tmp: Path, data: bytes) -> object:
     return Glossary.read(path)
 
 
+def _read_feed(tmp: Path, data: bytes) -> object:
+    return read_document_bytes(data, name="hostile.rss", max_bytes=2_000_000)
+
+
 def _read_docx(tmp: Path, data: bytes) -> object:
     return read_document_bytes(data, name="hostile.docx", max_bytes=2_000_000)
 
@@ -164,6 +177,7 @@ READERS: dict[str, tuple[Callable[[str, str], bytes], Reader]] = {
     "xliff": (_xliff, _read_xliff),
     "tbx": (_tbx, _read_tbx),
     "docx": (lambda d, i: with_part(_TEMPLATE, "word/document.xml", _docx_part(d, i)), _read_docx),
+    "feed": (_rss, _read_feed),
 }
 
 _LAUGHS = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
@@ -223,12 +237,12 @@ def test_every_reader_refuses_every_attack(
     assert "Traceback" not in message
 
 
-@pytest.mark.parametrize("kind", ["tmx", "xliff", "tbx"])
+@pytest.mark.parametrize("kind", ["tmx", "xliff", "tbx", "feed"])
 def test_a_bare_doctype_is_read_and_its_dtd_never_fetched(
     kind: str, tmp_path: Path, trap: Trap
 ) -> None:
     build, read = READERS[kind]
-    root = {"tmx": "tmx", "xliff": "xliff", "tbx": "martif"}[kind]
+    root = {"tmx": "tmx", "xliff": "xliff", "tbx": "martif", "feed": "rss"}[kind]
     data = build(f'<!DOCTYPE {root} SYSTEM "{trap.url}/{kind}.dtd">', "اليوم")
     result = read(tmp_path, data)
     assert result  # a unit, a segment, a glossary entry

@@ -41,8 +41,9 @@ from tarjama.formats.base import FormatSpec
 from tarjama.formats.feed._decode import declared_utf8, decode_feed
 from tarjama.formats.feed._fields import FEED_META, FeedItem, FeedState
 from tarjama.formats.feed._json import read_json_feed
+from tarjama.formats.feed._rebuild import rebuild_feed
 from tarjama.formats.feed._render import render_feed
-from tarjama.formats.feed._repair import refuse_declarations, repair_xml
+from tarjama.formats.feed._repair import refuse_hostile, repair_xml
 from tarjama.formats.feed._xml import read_xml_feed
 from tarjama.xmlpolicy import XMLInputError
 
@@ -105,8 +106,8 @@ def _read_xml(text: str, name: str | None, label: str, notes: list[str]) -> Docu
         if not exc.reason.startswith("not well-formed"):
             raise  # the policy refused it: an entity bomb, an external reference, too deep
         first = exc
-    refuse_declarations(text, label)
-    repaired, repairs = repair_xml(text)
+    refuse_hostile(text, label)
+    repaired, repairs = repair_xml(text, label)
     if repaired != text:
         try:
             return read_xml_feed(repaired, name, [*notes, *repairs], label=label)
@@ -114,7 +115,16 @@ def _read_xml(text: str, name: str | None, label: str, notes: list[str]) -> Docu
             if not exc.reason.startswith("not well-formed"):
                 raise
             first = exc
-    raise InputError(f"{first} (a feed that cannot be repaired in place)") from first
+    rebuilt, count = rebuild_feed(repaired, label)
+    where = f"line {first.line}" + (f", column {first.column}" if first.column else "")
+    said = (
+        f"{first.reason} at {where}: rebuilt as a well-formed feed from what a tolerant reader "
+        f"(feedparser) read, {count} item(s); elements it does not know are left out"
+    )
+    try:
+        return read_xml_feed(rebuilt, name, [*notes, *repairs, said], label=label)
+    except XMLInputError as exc:  # pragma: no cover - the rebuilt feed is written well-formed
+        raise InputError(f"{first} (and it could not be rebuilt)") from exc
 
 
 def _read_text(text: str, name: str | None, notes: list[str]) -> Document:
