@@ -47,6 +47,7 @@ from tarjama.errors import (
     StorageError,
     TarjamaError,
 )
+from tarjama.feeds.cli import feeds_app
 from tarjama.jobs.cli import job_app
 from tarjama.serve.cli import keys_app, serve
 
@@ -84,6 +85,7 @@ app.add_typer(memory_app, name="memory")
 app.command("serve")(serve)
 app.add_typer(keys_app, name="keys")
 app.add_typer(job_app, name="job")
+app.add_typer(feeds_app, name="feeds")
 bench_app = typer.Typer(help="Speed benchmarks: engines and pipeline; corpus jobs (bench job).")
 app.add_typer(bench_app, name="bench")
 err = Console(stderr=True)
