@@ -216,7 +216,8 @@ def test_public_routes_need_no_key(server: Server) -> None:
         statuses = {
             path: http.get(path).status_code
             for path in ("/health", "/metrics", "/languages", "/frontend/settings", "/",
-                         "/web/static/app.js")
+                         "/web/static/app.js", "/web/static/app.css", "/openapi.json", "/docs",
+                         "/redoc")
         }  # fmt: skip
         keyed = http.get("/v1/models")
     assert statuses == dict.fromkeys(statuses, 200)

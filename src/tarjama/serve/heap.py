@@ -6,10 +6,11 @@ engine's), and requests make large short-lived buffers (an upload read whole, a 
 built in memory, a body refused at the size limit). Once glibc has seen a large block freed it
 serves the next ones from the arenas rather than from fresh mappings, so each arena ends up
 holding tens of megabytes nobody uses, and the resident size creeps up although the live heap
-does not grow: in the soak test (``make soak``), 40-60 MB in use, 170 MB free in the arenas and
-still rising after seven minutes. ``malloc_trim(0)`` returns the free pages of every arena;
-doing it every few seconds keeps the resident size flat (about 200 MB, level, in the same run).
-Where the C library is not glibc (musl, macOS) there is no such call and nothing is done.
+does not grow: under the soak test's traffic (``make soak``), 34-67 MB in use while the arenas'
+free memory went from 17 to 170 MB in seven minutes. ``malloc_trim(0)`` returns the free pages
+of every arena; doing it every few seconds keeps the resident size level (the soak's second
+half: no upward trend; figures in docs/serve.md). Where the C library is not glibc (musl,
+macOS) there is no such call and nothing is done.
 """
 
 from __future__ import annotations
