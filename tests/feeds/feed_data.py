@@ -48,11 +48,11 @@ def arabic_entry(n: int, *, edited: bool = False) -> Entry:
     )
 
 
-def english_entry(n: int) -> Entry:
+def english_entry(n: int, *, repeat: int = 1) -> Entry:
     return Entry(
         guid=f"urn:news:en:{n}",
         title="Markets close higher after a quiet session",
-        description="Stocks rose in thin trading.",
+        description=" ".join(["Stocks rose in thin trading."] * repeat),
         language="en",
         link=f"https://news.example/en/{n}",
     )
