@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     """Keys or client addresses the rate limiter remembers at once (idle ones are forgotten)."""
     serve_metrics_public: bool = False
     """Answer ``/metrics`` to any client; off: only to clients on loopback (403 otherwise)."""
+    serve_feeds: bool = False
+    """Poll the watched feeds (``tarjama feeds add``) in the background while serving."""
 
     @property
     def models_dir(self) -> Path:

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import feedparser
 from feed_data import arabic_entry, english_entry, rss
 from feed_server import FeedServer
+from feeds_command import tarjama
 
 from tarjama.feeds import FeedStore
-
-
-def tarjama(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TARJAMA_")}
-    env.update({"TARJAMA_HOME": str(home), "TARJAMA_THREADS": "1"})
-    return subprocess.run(
-        [sys.executable, "-m", "tarjama.cli", "feeds", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def test_add_list_run_once_and_remove(

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.routing import Route
 
 from tarjama import __version__
-from tarjama.serve import libre, v1, web
+from tarjama.serve import feeds, libre, v1, web
 from tarjama.serve.errors import ERROR_RESPONSES
 from tarjama.serve.runtime import install
 from tarjama.settings import Settings, get_settings
@@ -51,6 +51,7 @@ def create_app(
     app.include_router(v1.router)
     app.include_router(libre.router)
     app.include_router(web.router)
+    app.include_router(feeds.router)
     app.add_exception_handler(405, _method_not_allowed)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -34,6 +34,10 @@ def serve(
         typer.Option(help="Answer repeated sentences from the translation memory (default on)."),
     ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
+    feeds: Annotated[
+        bool,
+        typer.Option("--feeds", help="Poll the watched feeds (tarjama feeds add) meanwhile."),
+    ] = False,
 ) -> None:
     """Serve the LibreTranslate-compatible API, the /v1 API and the web page."""
     import uvicorn
@@ -50,6 +54,8 @@ def serve(
         overrides["serve_api_keys"] = api_keys
     if memory is not None:
         overrides["serve_memory"] = memory
+    if feeds:
+        overrides["serve_feeds"] = True
     with user_errors():
         settings = load_settings(**overrides)
         if workers > 1:
@@ -58,6 +64,7 @@ def serve(
             os.environ["TARJAMA_MODEL"] = settings.model
             os.environ["TARJAMA_SERVE_API_KEYS"] = settings.serve_api_keys
             os.environ["TARJAMA_SERVE_MEMORY"] = "1" if settings.serve_memory else "0"
+            os.environ["TARJAMA_SERVE_FEEDS"] = "1" if settings.serve_feeds else "0"
             uvicorn.run(
                 "tarjama.serve.cli:app_factory",
                 factory=True, host=host, port=port, workers=workers, log_level=log_level,

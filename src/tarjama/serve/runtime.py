@@ -121,9 +121,16 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     app.state.translator = served
     releasing = asyncio.create_task(keep_releasing())  # see heap.py: the RSS stays level
+    watch = None
+    if settings.serve_feeds:  # poll the watched feeds through the served engine (feeds.py)
+        from tarjama.serve.feeds import FeedWatch
+
+        watch = FeedWatch(settings, served).start()
     try:
         yield
     finally:
+        if watch is not None:
+            await asyncio.to_thread(watch.stop)
         releasing.cancel()
         with suppress(asyncio.CancelledError):
             await releasing
