@@ -122,7 +122,7 @@ function feedCard(feed) {
   );
   card.dataset.feed = feed.name;
   for (const warning of feed.warnings) {
-    card.append(el("p", { className: "hint", textContent: `Repaired: ${warning}` }));
+    card.append(el("p", { className: "hint", textContent: `Reading the feed: ${warning}` }));
   }
   for (const item of feed.latest) card.append(itemRow(feed, item));
   return card;
