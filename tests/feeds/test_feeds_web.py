@@ -21,7 +21,7 @@ from feeds_command import tarjama
 from playwright.sync_api import Browser, Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "serve"))
-from serving import Server, running_server  # noqa: E402
+from serving import Server, running_server
 
 pytestmark = pytest.mark.timeout(300)
 
