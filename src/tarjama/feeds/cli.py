@@ -9,6 +9,7 @@ after reporting every feed.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import signal
 import threading
@@ -73,6 +74,10 @@ def add(
         seconds = parse_every(every)
         feed = store.add(name, check_url(url), every=seconds, full_text=full_text, now=time.time())
         extra = ", full text" if feed.full_text else ""
+        if full_text and importlib.util.find_spec("trafilatura") is None:
+            from tarjama.feeds.fulltext import FULL_TEXT_NEEDS
+
+            err.print(f"[yellow]warning:[/] {escape(FULL_TEXT_NEEDS)}", highlight=False)
         err.print(
             f"watching [bold]{escape(feed.name)}[/] every {format_every(feed.every)}{extra}: "
             f"{escape(feed.url)}",

@@ -14,23 +14,32 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
-from tarjama.errors import InputError, TarjamaError
+from tarjama.errors import ConfigurationError, InputError, TarjamaError
 from tarjama.feeds.fetch import Fetcher
 from tarjama.feeds.store import Feed, FeedStore
 from tarjama.formats import read_document
 from tarjama.formats.base import has_arabic
 from tarjama.translator import Translator
 
-__all__ = ["extract_article", "full_text_step", "translate_article"]
+__all__ = [
+    "FULL_TEXT_NEEDS",
+    "extract_article",
+    "full_text_step",
+    "translate_article",
+]
 
 logger = logging.getLogger(__name__)
 
+FULL_TEXT_NEEDS = "--full-text needs trafilatura: pip install 'tarjama[feeds]'"
 _HTML = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 
 
 def extract_article(page: bytes, url: str) -> str | None:
     """The article's text (paragraphs separated by blank lines), or None when there is none."""
-    import trafilatura  # heavy (lxml, dateparser): only feeds with --full-text need it
+    try:
+        import trafilatura  # heavy (lxml, dateparser): only feeds with --full-text need it
+    except ImportError as exc:
+        raise ConfigurationError(FULL_TEXT_NEEDS) from exc
 
     text = trafilatura.extract(
         page, url=url, include_comments=False, include_tables=False, favor_precision=True
