@@ -111,7 +111,7 @@ def _from_xml(data: bytes) -> FeedData:
                 title=str(entry.get("title", "")),
                 link=str(entry.get("link", "")),
                 published=_when(entry.get("published_parsed")),
-                updated=_when(entry.get("updated_parsed")),
+                updated=_when(dict.get(entry, "updated_parsed")),  # no fallback to published
                 summary=str(entry.get("summary", "")),
                 content=str(content[0].get("value", "")) if content else "",
                 authors=tuple(
