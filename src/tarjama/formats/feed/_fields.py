@@ -61,6 +61,8 @@ class FieldPlace:
     html: bool
     value: str
     ascii_only: bool = False
+    guessed: bool = False
+    """the feed does not say whether the value is HTML (RSS): readers guess from its look"""
 
 
 @dataclass(frozen=True)
@@ -176,12 +178,13 @@ class FeedBuilder:
         html: bool,
         value: str,
         ascii_only: bool = False,
+        guessed: bool = False,
     ) -> None:
         """A translatable field; a second field of the same name gets ``#2`` and so on."""
         count = self._names.get((scope, name), 0) + 1
         self._names[(scope, name)] = count
         unique = name if count == 1 else f"{name}#{count}"
-        place = FieldPlace(scope, unique, start, end, syntax, html, value, ascii_only)
+        place = FieldPlace(scope, unique, start, end, syntax, html, value, ascii_only, guessed)
         self._scopes[scope].fields.append(place)
 
     def rewrite(self, scope: int, start: int, end: int, text: str) -> None:

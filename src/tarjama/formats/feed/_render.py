@@ -9,13 +9,20 @@ item) where something was translated, so an identity render changes nothing at a
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Mapping
 
 from tarjama.document import Document
 from tarjama.formats.base import splice
-from tarjama.formats.feed._fields import FEED_META, FeedState, FieldBlock, FieldPlace
+from tarjama.formats.feed._fields import (
+    FEED_META,
+    FeedState,
+    FieldBlock,
+    FieldPlace,
+    looks_like_html,
+)
 from tarjama.formats.htmlfile import render_html
 
 __all__ = ["encode_value", "render_feed"]
@@ -39,7 +46,11 @@ def encode_value(place: FieldPlace, value: str) -> str:
 
 def _new_value(place: FieldPlace, parts: dict[str | None, str], markup: Document | None) -> str:
     if markup is None:
-        return parts[None]
+        value = parts[None]
+        if place.guessed and looks_like_html(value):
+            # RSS readers would take "a <b" or "&copy;" in a text title for HTML: say it in HTML
+            value = html.escape(value, quote=False)
+        return value
     targets = {part: text for part, text in parts.items() if part is not None}
     return render_html(markup, targets)
 

@@ -102,7 +102,9 @@ class _Reader:
         if not value.strip():
             return
         is_html = looks_like_html(value) if html is None else html
-        self.builder.add_field(scope, name, start, end, syntax=syntax, html=is_html, value=value)
+        self.builder.add_field(
+            scope, name, start, end, syntax=syntax, html=is_html, value=value, guessed=html is None
+        )
 
     def language(self, scope: int, element: ET.Element | None) -> str:
         """A ``language`` element's code; an Arabic one becomes ``en`` when the scope is
