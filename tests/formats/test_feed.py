@@ -295,6 +295,10 @@ def test_format_feed_by_name_and_what_it_refuses() -> None:
     assert read_document(data.decode(), "feed").format == "feed"
     with pytest.raises(ConfigurationError, match="not to feed"):
         read_document_bytes(data, "feed", fields=["title"])
+    # fields name JSON keys: a JSON Feed given with fields is read as the JSON it also is
+    as_json = read_document_bytes(data, name="culture.json", fields=["title"])
+    assert as_json.format == "json"
+    assert [block.id for block in as_json.blocks][:2] == ["/title", "/items/0/title"]
     with pytest.raises(InputError, match="not a JSON Feed"):
         read_document('{"version": "1", "items": []}', "feed", name="x.json")
     with pytest.raises(InputError, match="root element is <html>, not <rss>"):

@@ -52,7 +52,10 @@ def read_document(
     """
     if isinstance(fields, str):
         fields = (fields,)
-    chosen = detect_format(name, text) if format.strip().lower() == "auto" else format
+    auto = format.strip().lower() == "auto"
+    chosen = detect_format(name, text) if auto else format
+    if auto and fields and chosen == "feed" and text.lstrip()[:1] == "{":
+        chosen = "json"  # fields name JSON keys: the caller wants a JSON Feed read as JSON
     if chosen.strip().lower() == "docx":
         raise ConfigurationError("docx is a binary format: use read_document_bytes")
     spec = get_format(chosen)
@@ -96,7 +99,9 @@ def read_document_bytes(
         if fields:
             raise ConfigurationError("fields apply to json and jsonl only, not to docx")
         document = read_docx(data, name, max_text_bytes=max_bytes)
-    elif wanted == "feed" or (wanted == "auto" and detect_format(name, feed_head(data)) == "feed"):
+    elif wanted == "feed" or (
+        wanted == "auto" and not fields and detect_format(name, feed_head(data)) == "feed"
+    ):
         if fields:
             raise ConfigurationError("fields apply to json and jsonl only, not to feed")
         document = read_feed(data, name)  # its charset and stray bytes are the feed's to read
