@@ -37,6 +37,11 @@ text = st.tuples(arabic_words, words).map(lambda p: " ".join([p[0], *p[1]]))
 """A field's text: Arabic first (so the item is Arabic), then words and things to escape."""
 clean = st.lists(arabic_words, min_size=1, max_size=8).map(" ".join)
 """Arabic words only: source text whose HTML-or-not reading nobody could doubt."""
+stand_in = st.tuples(clean, st.sampled_from(_NASTY), clean).map(
+    lambda p: f"{p[0]} {p[1]} {p[2]} عربية"
+)
+"""English stand-in: mostly Arabic script (so it is read for translation again), with one thing
+to escape in it."""
 space = st.sampled_from(["", " ", "\n", "\n      ", "\t"])
 
 
@@ -149,7 +154,7 @@ def test_any_english_gives_a_well_formed_feed(feed: str, pieces: list[str]) -> N
 @given(clean_feed, st.data())
 def test_stand_in_english_reads_back_as_the_same_blocks(feed: str, data: st.DataObject) -> None:
     document = read_document(feed, "feed")
-    targets = {b.id: data.draw(text) for b in document.blocks}
+    targets = {b.id: data.draw(stand_in) for b in document.blocks}
     again = read_document(render_document(document, targets), "feed")
     # an item that said it was Arabic says English now, and is no longer read for translation
     english = tuple(i.prefix for i in feed_items(document) if i.language)
