@@ -154,6 +154,23 @@ def test_atom_xml_lang_and_xhtml_content() -> None:
     assert '<category term="politics" label="سياسة"/>' in out  # not a translated field
 
 
+def test_an_xhtml_field_switches_its_own_language_and_direction() -> None:
+    atom = (
+        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ar"><entry><id>e</id>'
+        '<title>عنوان</title><content type="xhtml">'
+        '<div xmlns="http://www.w3.org/1999/xhtml" xml:lang="ar" dir="rtl"><p>نص الخبر</p></div>'
+        "</content></entry></feed>"
+    )
+    document = read_document(atom, "feed")
+    everything = render_feed(document, {b.id: "EN" for b in document.blocks})
+    assert '<div xmlns="http://www.w3.org/1999/xhtml" xml:lang="en" dir="ltr"><p>EN</p>' in (
+        everything
+    )
+    title_only = render_feed(document, {"i1.title": "EN"})
+    assert title_only.startswith('<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">')
+    assert '<div xmlns="http://www.w3.org/1999/xhtml" xml:lang="ar" dir="rtl">' in title_only
+
+
 def test_json_feed_english_keeps_everything_else() -> None:
     data, document = load("jsonfeed.json")
     source = json.loads(data)

@@ -89,8 +89,9 @@ def atom_feed(draw: st.DrawFn, words: st.SearchStrategy[str] = text) -> str:
         if kind == "html":
             content = f'<content type="html">{escape(draw(html_fragment(words)))}</content>'
         else:
+            lang = draw(st.sampled_from(["", ' xml:lang="ar" dir="rtl"']))
             content = (
-                '<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
+                f'<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"{lang}>'
                 f"{draw(html_fragment(words))}</div></content>"
             )
         entries.append(

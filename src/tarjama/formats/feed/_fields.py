@@ -217,9 +217,16 @@ class FeedBuilder:
                 f"untouched: {shown}"
             )
         title = next((plain_text(p) for p in self._scopes[0].fields if p.name == "title"), "")
+        markup = [
+            (p.start, p.end)
+            for s in self._scopes.values()
+            for p in s.fields
+            if p.syntax == "markup"
+        ]  # an xml:lang inside XHTML is the HTML format's to switch, when that field is rendered
+        rewrites = [r for r in self._rewrites if not any(a <= r[1] < b for a, b in markup)]
         state = FeedState(
             self.kind,
-            tuple(self._rewrites),
+            tuple(rewrites),
             tuple(items),
             frozenset(arabic_scopes),
             " ".join(title.split()),
