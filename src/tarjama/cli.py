@@ -86,7 +86,9 @@ app.command("serve")(serve)
 app.add_typer(keys_app, name="keys")
 app.add_typer(job_app, name="job")
 app.add_typer(feeds_app, name="feeds")
-bench_app = typer.Typer(help="Speed benchmarks: engines and pipeline; corpus jobs (bench job).")
+bench_app = typer.Typer(
+    help="Speed benchmarks: engines and pipeline; corpus jobs (bench job); feeds (bench feeds)."
+)
 app.add_typer(bench_app, name="bench")
 err = Console(stderr=True)
 
@@ -514,6 +516,37 @@ def bench_job_command(
             progress=lambda line: err.print(line, highlight=False),
         )  # fmt: skip
         err.print(f"results: {out / 'bench-job.md'}", highlight=False)
+
+
+@bench_app.command("feeds")
+def bench_feeds_command(
+    out: Annotated[Path, typer.Option("-o", "--out", help="Results folder.")] = Path("bench/feeds"),
+    quick: Annotated[bool, typer.Option(help="The tiny model, eight items, seconds.")] = False,
+    items: Annotated[int, typer.Option(min=1, help="Items in the sentence model's feed.")] = 50,
+    chat_items: Annotated[
+        int, typer.Option(min=0, help="Items for the default model (0: not measured).")
+    ] = 5,
+    threads: Annotated[int, typer.Option(min=1, help="Threads of each model.")] = 2,
+    max_load: Annotated[
+        float, typer.Option(help="Wait for the 1-minute load average to fall under this.")
+    ] = 2.0,
+    wait: Annotated[float, typer.Option(help="Seconds to wait for it at most.")] = 900.0,
+    model_dir: Annotated[
+        Path | None, typer.Option(help="Where the random-weight models are built and kept.")
+    ] = None,
+) -> None:
+    """Feeds: items translated per minute from a local feed; engine calls on a re-poll."""
+    from tarjama.evaluate.bench_feeds import FeedBenchPlan, run_feed_benchmark
+
+    plan = FeedBenchPlan.quick_plan() if quick else FeedBenchPlan(
+        items=items, chat_items=chat_items, threads=threads, max_load=max_load, wait_s=wait,
+    )  # fmt: skip
+    with user_errors():
+        run_feed_benchmark(
+            out, plan=plan, model_dir=model_dir,
+            progress=lambda line: err.print(line, highlight=False),
+        )  # fmt: skip
+        err.print(f"results: {out / 'bench-feeds.md'}", highlight=False)
 
 
 @models_app.command("list")
