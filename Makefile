@@ -10,7 +10,7 @@ MODEL ?= qwen2.5-coder-1.5b-instruct
 # torch is pinned to the CPU build that ships on this machine type; a loose range pulls a CUDA build.
 TORCH ?= torch==2.13.0
 
-.PHONY: demo install model test test-deps lint bench bench-job loadtest soak clean
+.PHONY: demo install model test test-deps lint bench bench-job bench-feeds loadtest soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,12 @@ bench: $(VENV)/.bench-installed model
 # the load average to fall under 1.5 before each measurement. Writes bench/job/bench-job.{json,md}.
 bench-job: $(VENV)/.bench-installed model
 	TARJAMA_DATA=$(abspath $(SHARED))/data $(BIN)/tarjama bench job -o bench/job --model-dir bench/models
+
+# Feeds (issue 11): a 50-item Arabic feed served on 127.0.0.1, polled with the base-size Marian,
+# and 5 items with the default chat model; engine calls on re-polls of the unchanged feed.
+# Writes bench/feeds/bench-feeds.{json,md}.
+bench-feeds: $(VENV)/.bench-installed model
+	TARJAMA_DATA=$(abspath $(SHARED))/data $(BIN)/tarjama bench feeds -o bench/feeds --model-dir bench/models
 
 # tarjama serve under load on loopback (bounded: LT_USERS users for LT_SECONDS s); LT_MODEL empty = the
 # tests' tiny CTranslate2 model. Writes bench/loadtest/loadtest.{json,md}.
