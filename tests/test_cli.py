@@ -666,7 +666,7 @@ def test_exit_code_tables_agree() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
     table = dict(re.findall(r"^\| (\d) \| (.+?) \|$", section, re.M))
-    assert sorted(table) == ["0", "1", "2", "3", "4", "5"]
+    assert sorted(table) == ["0", "1", "2", "3", "4", "5", "6"]
     docstring = dict(re.findall(r"^(\d)\s{3,}(.+)$", cli.__doc__ or "", re.M))
     assert sorted(docstring) == sorted(table)
     for code, meaning in table.items():
@@ -675,9 +675,9 @@ def test_exit_code_tables_agree() -> None:
             == re.findall(r"[a-z]+", docstring[code].lower())[:2]
         )
     assert (cli.EXIT_OK, cli.EXIT_ENGINE, cli.EXIT_USAGE) == (0, 1, 2)
-    assert (cli.EXIT_INPUT, cli.EXIT_MODEL, cli.EXIT_CONFIG) == (3, 4, 5)
+    assert (cli.EXIT_INPUT, cli.EXIT_MODEL, cli.EXIT_CONFIG, cli.EXIT_STORAGE) == (3, 4, 5, 6)
     assert "usage" in table["2"] and "input" in table["3"]
-    assert "model" in table["4"] and "configuration" in table["5"]
+    assert "model" in table["4"] and "configuration" in table["5"] and "storage" in table["6"]
 
 
 def test_usage_errors_are_exit_2(model: str, home: Path, tmp_path: Path) -> None:

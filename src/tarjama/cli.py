@@ -9,6 +9,7 @@ Exit codes (one place, here):
 3     input error (empty, binary, wrong encoding, malformed …)
 4     model error (not installed, broken, cannot be installed)
 5     configuration error (unknown engine, format or field …)
+6     storage error (a database is locked, the disk full, a file damaged)
 ====  =========================================================
 """
 
