@@ -89,6 +89,9 @@ class TranslationContext:
     evaluation on independent lines needs. ``careful`` marks a second attempt at sentences
     whose first English failed a check (an invented name, a lost number): chat engines are
     reminded to add nothing, so greedy decoding does not simply repeat itself.
+    ``retrieve`` gives, for one paragraph's source sentences (as the engine sees them), the
+    (arabic, english) pairs most like them, best first: chat engines show the model how similar
+    sentences were translated (from the user's memory and the shipped example pool).
     """
 
     hints: tuple[tuple[str, str], ...] = ()
@@ -96,6 +99,9 @@ class TranslationContext:
     document_context: bool = True
     careful: bool = False
     on_progress: Callable[[int], None] | None = field(default=None, compare=False)
+    retrieve: Callable[[Sequence[str]], Sequence[tuple[str, str]]] | None = field(
+        default=None, compare=False
+    )
 
     def advance(self, n: int) -> None:
         if self.on_progress is not None and n:
