@@ -16,6 +16,7 @@ __all__ = [
     "Document",
     "ProtectedSpan",
     "Segment",
+    "Suggestion",
     "Translation",
 ]
 
@@ -92,6 +93,26 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A fuzzy match from the translation memory, shown to a person beside the sentence as CAT
+    tools show them: the stored source and English, how alike the sources are (0–100) and
+    whose English it is (``human`` or ``engine``)."""
+
+    source: str
+    target: str
+    score: int
+    origin: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "target": self.target,
+            "score": self.score,
+            "origin": self.origin,
+        }
+
+
+@dataclass(frozen=True)
 class Translation:
     """The English for one segment and where it came from (provenance travels with results)."""
 
@@ -105,6 +126,9 @@ class Translation:
     start: int = 0
     end: int = 0
     block_id: str = ""
+    suggestions: tuple[Suggestion, ...] = ()
+    """Memory matches at or above the fuzzy threshold, best first (see
+    :mod:`tarjama.retrieval`); empty when no memory was used."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -118,4 +142,5 @@ class Translation:
             "engine": self.engine,
             "model": self.model,
             "flags": list(self.flags),
+            "suggestions": [suggestion.to_dict() for suggestion in self.suggestions],
         }

@@ -11,6 +11,12 @@ An engine entry also records its ``recipe`` (:func:`~tarjama.memory.recipe.memor
 lexicon, prompt and checks that shaped its English); it answers only for the same recipe, and
 is replaced when the engine translates the sentence again under a new one.
 
+``sources`` (schema 3) is an FTS5 index with the trigram tokenizer over every entry's source,
+folded for matching (:func:`fold_sql`: harakat dropped, alef/yeh/kaf and ta marbuta forms
+merged, Latin lower-cased): the candidates of fuzzy matches and retrieved examples
+(:mod:`tarjama.retrieval`). Triggers keep it in step with every insert, update and delete, so no
+write path (store, import, delete) can forget it; ``rowid`` is the entry's ``id``.
+
 Opening a file that is already up to date only reads: the write lock is taken only to create
 or migrate, so a busy writer elsewhere never stops a process from opening the memory.
 """
@@ -22,9 +28,60 @@ from collections.abc import Callable
 
 from tarjama.errors import ConfigurationError
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "ensure_schema", "schema_version"]
+__all__ = [
+    "FOLD_CHARS",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "ensure_schema",
+    "fold_sql",
+    "schema_version",
+]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+
+#: What matching ignores, as (character, replacement): harakat and the superscript alef go, and
+#: the spellings writers mix freely become one (the same folds as
+#: :func:`tarjama.text.normalize_for_match`, which a test keeps equal on memory keys).
+FOLD_CHARS: tuple[tuple[str, str], ...] = (
+    *((chr(code), "") for code in (*range(0x064B, 0x0653), *range(0x0656, 0x065F), 0x0670)),
+    ("أ", "ا"),
+    ("إ", "ا"),
+    ("آ", "ا"),
+    ("ٱ", "ا"),
+    ("ى", "ي"),
+    ("ی", "ي"),
+    ("ک", "ك"),
+    ("ة", "ه"),
+)
+
+
+def fold_sql(column: str) -> str:
+    """An SQL expression folding ``column`` (a memory key) as :data:`FOLD_CHARS` says; triggers
+    use it, so the index is right whoever writes the row."""
+    expression = f"lower({column})"
+    for char, replacement in FOLD_CHARS:
+        expression = f"replace({expression}, '{char}', '{replacement}')"
+    return expression
+
+
+# detail='none': the index answers "which entries hold this trigram", all retrieval asks, at a
+# fraction of the size of positions.
+_SOURCES = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS sources "
+    "USING fts5(text, tokenize='trigram', detail='none')",
+    # how many entries hold each trigram: retrieval reads the rarest first
+    "CREATE VIRTUAL TABLE IF NOT EXISTS sources_vocab USING fts5vocab(sources, 'row')",
+    f"""CREATE TRIGGER IF NOT EXISTS sources_insert AFTER INSERT ON entries BEGIN
+        INSERT INTO sources (rowid, text) VALUES (new.id, {fold_sql("new.source")});
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS sources_delete AFTER DELETE ON entries BEGIN
+        DELETE FROM sources WHERE rowid = old.id;
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS sources_update AFTER UPDATE OF source ON entries BEGIN
+        DELETE FROM sources WHERE rowid = old.id;
+        INSERT INTO sources (rowid, text) VALUES (new.id, {fold_sql("new.source")});
+    END""",
+)
 
 _CREATE = (
     """CREATE TABLE IF NOT EXISTS meta (
@@ -50,6 +107,7 @@ _CREATE = (
         CHECK (origin = 'engine' OR (model = '' AND glossary = ''))
     )""",
     "CREATE INDEX IF NOT EXISTS entries_by_model ON entries (model, origin)",
+    *_SOURCES,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -63,7 +121,14 @@ def _add_recipe(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE entries SET recipe = 'unknown (schema 1)' WHERE origin = 'engine'")
 
 
-MIGRATIONS: dict[int, Migration] = {1: _add_recipe}
+def _add_sources(conn: sqlite3.Connection) -> None:
+    """2 → 3: the trigram index of sources, filled from the entries already there."""
+    for statement in _SOURCES:
+        conn.execute(statement)
+    conn.execute(f"INSERT INTO sources (rowid, text) SELECT id, {fold_sql('source')} FROM entries")
+
+
+MIGRATIONS: dict[int, Migration] = {1: _add_recipe, 2: _add_sources}
 """``MIGRATIONS[n]`` upgrades a version-``n`` file to ``n + 1``."""
 
 

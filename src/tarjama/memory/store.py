@@ -29,7 +29,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import suppress
+from contextlib import AbstractContextManager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +163,11 @@ class TranslationMemory:
     ) -> Hit | None:
         """One source's hit, or ``None`` (see :meth:`lookup_many`)."""
         return self.lookup_many([source], model, glossary_version, recipe=recipe).get(source)
+
+    def reading(self) -> AbstractContextManager[sqlite3.Connection]:
+        """This thread's connection for read-only queries: how :mod:`tarjama.retrieval` searches
+        the ``sources`` trigram index (see :mod:`.schema`) without a copy of it in memory."""
+        return self._db.read()
 
     def engine_targets(self, sources: Iterable[str]) -> dict[str, set[str]]:
         """Every target any engine produced for each source (by key; whitespace collapsed).
