@@ -397,7 +397,7 @@ def eval_command(
     ] = None,
     set_name: Annotated[
         str | None,
-        typer.Option("--set", help="A known set: flores-dev, flores-devtest, tico19."),
+        typer.Option("--set", help="A known set: flores-dev, flores-devtest, tico19, pud-news."),
     ] = None,
     model: Annotated[str | None, typer.Option("--model", "-m", help="Model to evaluate.")] = None,
     limit: Annotated[int | None, typer.Option(help="Only the first N lines.")] = None,
@@ -408,21 +408,24 @@ def eval_command(
     beam: Annotated[int | None, typer.Option(help="Beam size (CTranslate2 models).")] = None,
 ) -> None:
     """Score a model on line-aligned data: BLEU, chrF, chrF++ with sacreBLEU signatures."""
-    from tarjama.evaluate import evaluate, find_dataset, read_lines
+    from tarjama.evaluate import evaluate, read_lines, read_set
     from tarjama.settings import get_settings
     from tarjama.translator import Translator
 
     with user_errors():
         if (data is None) == (set_name is None):
             raise ConfigurationError("give either --set NAME or --data AR EN")
-        ar_path, en_path = data if data else find_dataset(str(set_name), get_settings().data)
-        sources, references = read_lines(ar_path), read_lines(en_path)
-        if len(sources) != len(references):
-            raise InputError(f"{ar_path} and {en_path} differ in line count")
+        if data:
+            sources, references = read_lines(data[0]), read_lines(data[1])
+            if len(sources) != len(references):
+                raise InputError(f"{data[0]} and {data[1]} differ in line count")
+            name = data[0].stem
+        else:
+            sources, references = read_set(str(set_name), get_settings().data)
+            name = str(set_name)
         if limit:
             sources, references = sources[:limit], references[:limit]
         translator = Translator(model, beam=beam, threads=threads)
-        name = set_name or ar_path.stem
         out_dir = out or Path("eval-results") / f"{name}-{translator.model}"
         with translator, _progress(disable=False) as progress:
             task = progress.add_task(name, total=len(sources))

@@ -104,7 +104,9 @@ def test_nothing_to_score_is_an_input_error(tmp_path: Path) -> None:
         write_report(tmp_path, [], model="none")
 
 
-@pytest.mark.parametrize("name", ["anchors", "datasets", "fidelity", "report", "run", "scoring"])
+@pytest.mark.parametrize(
+    "name", ["anchors", "datasets", "fidelity", "names_recall", "report", "run", "scoring"]
+)
 def test_modules_document_and_export_their_public_names(name: str) -> None:
     module = importlib.import_module(f"tarjama.evaluate.{name}")
     assert module.__doc__

@@ -8,6 +8,7 @@ from tarjama.evaluate.datasets import (
     describe_set,
     find_dataset,
     read_lines,
+    read_set,
 )
 from tarjama.evaluate.fidelity import (
     EntityMatcher,
@@ -17,14 +18,21 @@ from tarjama.evaluate.fidelity import (
     flag_rates,
     number_fidelity,
 )
+from tarjama.evaluate.names_recall import (
+    NAME_RECALL_METHOD,
+    found_names,
+    name_recall,
+    reference_names,
+)
 from tarjama.evaluate.report import render_markdown, write_plots
 from tarjama.evaluate.run import EvalResult, evaluate, load_records, write_report
-from tarjama.evaluate.scoring import score_corpus, sentence_chrf_pp
+from tarjama.evaluate.scoring import fact_flag_rate, score_corpus, sentence_chrf_pp
 
 __all__ = [
     "ANCHORS",
     "DATASETS",
     "LEADERBOARD_URL",
+    "NAME_RECALL_METHOD",
     "SETS",
     "Anchor",
     "EntityMatcher",
@@ -34,12 +42,17 @@ __all__ = [
     "describe_set",
     "entity_fidelity",
     "evaluate",
+    "fact_flag_rate",
     "fidelity",
     "find_dataset",
     "flag_rates",
+    "found_names",
     "load_records",
+    "name_recall",
     "number_fidelity",
     "read_lines",
+    "read_set",
+    "reference_names",
     "render_markdown",
     "score_corpus",
     "sentence_chrf_pp",

@@ -12,12 +12,15 @@ from typing import Any
 
 from tarjama.errors import ConfigurationError, InputError
 
-__all__ = ["DATASETS", "SETS", "SetInfo", "describe_set", "find_dataset", "read_lines"]
+__all__ = ["DATASETS", "SETS", "SetInfo", "describe_set", "find_dataset", "read_lines", "read_set"]
 
 DATASETS: dict[str, tuple[str, str]] = {
     "flores-dev": ("flores200.dev.ar", "flores200.dev.en"),
     "flores-devtest": ("flores200.devtest.ar", "flores200.devtest.en"),
     "tico19": ("tico19.test.ar", "tico19.test.en"),
+    # UD PUD's first 750 lines are English-original news and Wikipedia (the rest: other
+    # languages' originals); it sits in the example pool, which retrieval must then exclude.
+    "pud-news": ("ud-pud.ar", "ud-pud.en"),
 }
 
 
@@ -43,7 +46,11 @@ SETS: dict[str, SetInfo] = {
     "flores-dev": SetInfo("flores-dev", "FLORES-200", "dev", 997),
     "flores-devtest": SetInfo("flores-devtest", "FLORES-200", "devtest", 1012),
     "tico19": SetInfo("tico19", "TICO-19", "test", 2100),
+    "pud-news": SetInfo("pud-news", "UD PUD", "news", 750),
 }
+
+#: Sets that are the first lines of their files, not all of them.
+_FIRST_LINES = {"pud-news": 750}
 
 
 def describe_set(name: str | None) -> SetInfo:
@@ -57,8 +64,11 @@ def _candidates(data_dir: Path | None) -> list[Path]:
     here = Path(__file__).resolve()
     found = [data_dir, data_dir / "eval"] if data_dir else []
     # A source checkout sits beside ../shared (…/main/src/tarjama/evaluate/datasets.py).
-    found += [parent / "shared" / "data" / "eval" for parent in here.parents[3:5]]
-    found.append(Path.cwd().parent / "shared" / "data" / "eval")
+    shared = [parent / "shared" / "data" for parent in here.parents[3:5]]
+    shared.append(Path.cwd().parent / "shared" / "data")
+    found += [folder / "eval" for folder in shared]
+    # Sets drawn from the example pool's sources (pud-news) are found where the pool is.
+    found += ([data_dir / "pool"] if data_dir else []) + [folder / "pool" for folder in shared]
     return found
 
 
@@ -82,3 +92,13 @@ def read_lines(path: Path) -> list[str]:
         return path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: {exc}") from exc
+
+
+def read_set(name: str, data_dir: Path | None = None) -> tuple[list[str], list[str]]:
+    """The (Arabic, English) lines of a named set, cut to the lines the set is made of."""
+    ar_path, en_path = find_dataset(name, data_dir)
+    sources, references = read_lines(ar_path), read_lines(en_path)
+    if len(sources) != len(references):
+        raise InputError(f"{ar_path} and {en_path} differ in line count")
+    first = _FIRST_LINES.get(name)
+    return (sources[:first], references[:first]) if first else (sources, references)

@@ -10,7 +10,8 @@ translation holds the same word, compared without case, accents, possessive "'s"
 apostrophes, hyphenated words also split ("al-Jadaan" has "Jadaan").
 
 Deliberately simple and self-contained, so its figures stay comparable between runs and do not
-move when the checks' word lists do: :data:`METHOD` names this definition in every report.
+move when the checks' word lists do: :data:`NAME_RECALL_METHOD` names this definition in every
+report.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["METHOD", "found_names", "name_recall", "reference_names"]
+__all__ = ["NAME_RECALL_METHOD", "found_names", "name_recall", "reference_names"]
 
 #: The definition behind the figures, printed beside them (bump it when the rules change).
-METHOD = "names-v1: capitalised, not sentence-initial, minus stop words; folded token match"
+NAME_RECALL_METHOD = (
+    "names-v1: capitalised, not sentence-initial, minus stop words; folded token match"
+)
 
 _EXAMPLES = 5
 _MOST_MISSED = 10
@@ -157,7 +160,7 @@ def name_recall(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
                     {"index": record.get("index"), "missed": lost, "target": record.get("target")}
                 )
     return {
-        "method": METHOD,
+        "method": NAME_RECALL_METHOD,
         "names": total,
         "found": found,
         "share": round(found / total, 4) if total else None,

@@ -185,6 +185,43 @@ def _fidelity_lines(fidelity: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def _headline_lines(report: Mapping[str, Any]) -> list[str]:
+    """Fact flags and name recall beside the time: what a lever must not make worse."""
+    lines = []
+    facts, names = report.get("fact_flags"), report.get("names")
+    if facts:
+        lines.append(
+            f"- Fact flags: {_num(facts['per_100'], 2)} per 100 segments "
+            f"({facts['count']} of {', '.join(f'`{f}`' for f in facts['flags'])})"
+        )
+    if names:
+        lines.append(
+            f"- Reference name recall: {_pct(names['share'])} "
+            f"({names['found']} of {names['names']} proper-name words of the reference)"
+        )
+    return lines
+
+
+def _names_lines(names: Mapping[str, Any]) -> list[str]:
+    """How many of the reference's names reach the English, judged without the lexicon."""
+    lines = [
+        f"{_pct(names['share'])} of the reference's proper-name words are in the English "
+        f"({names['found']} of {names['names']}, in {names['segments_with_names']} segments "
+        f"with names; {names['segments_missing_names']} miss at least one). Method: "
+        f"`{names['method']}`; the lexicon plays no part.",
+    ]
+    if names["most_missed"]:
+        missed = ", ".join(f"{name} ({n})" for name, n in names["most_missed"])
+        lines += ["", f"Most often missed: {_cell(missed, 300)}"]
+    if names["examples"]:
+        lines += ["", "| # | missed | ours |", "|---:|---|---|"]
+        lines += [
+            f"| {e['index']} | {_cell(', '.join(e['missed']), 60)} | {_cell(e['target'])} |"
+            for e in names["examples"]
+        ]
+    return lines
+
+
 def _distribution_lines(report: Mapping[str, Any]) -> list[str]:
     lines = ["| Per-segment score | n | mean | median | p10 | p90 | min | max |"]
     lines.append("|---|---:|---:|---:|---:|---:|---:|---:|")
@@ -213,6 +250,7 @@ def render_markdown(report: Mapping[str, Any], anchors: Sequence[Anchor] = ANCHO
         f"{run['cpus']} CPUs ({run['host']})",
         f"- Translation time: {report['seconds']} s "
         f"({report['seconds_per_segment']} s per segment)",
+        *_headline_lines(report),
         "",
         "## Scores beside published anchors",
         "",
@@ -228,6 +266,11 @@ def render_markdown(report: Mapping[str, Any], anchors: Sequence[Anchor] = ANCHO
         "",
         *_fidelity_lines(report["fidelity"]),
         "",
+        *(
+            ["## Reference name recall", "", *_names_lines(report["names"]), ""]
+            if report.get("names")
+            else []
+        ),
         "## Per-segment scores",
         "",
         *_distribution_lines(report),

@@ -25,8 +25,9 @@ from tarjama.errors import InputError
 from tarjama.evaluate.anchors import ANCHORS
 from tarjama.evaluate.datasets import SetInfo, describe_set
 from tarjama.evaluate.fidelity import EntityMatcher, default_entity_matcher, fidelity
+from tarjama.evaluate.names_recall import name_recall
 from tarjama.evaluate.report import machine_info, render_markdown, score_stats, write_plots
-from tarjama.evaluate.scoring import score_corpus, sentence_chrf_pp
+from tarjama.evaluate.scoring import fact_flag_rate, score_corpus, sentence_chrf_pp
 from tarjama.formats import read_document
 from tarjama.translator import Translator
 
@@ -56,6 +57,10 @@ class EvalResult:
     markdown_path: Path | None = None
     plots: tuple[Path, ...] = ()
     plots_note: str = ""
+    names: dict[str, Any] = field(default_factory=dict)
+    """Reference name recall (:func:`~tarjama.evaluate.names_recall.name_recall`)."""
+    fact_flags: dict[str, Any] = field(default_factory=dict)
+    """Fact flags per 100 segments (:func:`~tarjama.evaluate.scoring.fact_flag_rate`)."""
 
     def summary(self) -> dict[str, Any]:
         """The headline figures and where the full report is: short enough for a terminal."""
@@ -72,6 +77,9 @@ class EvalResult:
             "numbers_kept": numbers.get("share"),
             "entities_canonical": entities.get("share") if entities.get("available") else "n/a",
             "flags_per_100": flags.get("total_per_100"),
+            "fact_flags_per_100": self.fact_flags.get("per_100"),
+            "name_recall": self.names.get("share"),
+            "names_found": f"{self.names.get('found', 0)}/{self.names.get('names', 0)}",
             "report": str(self.markdown_path or self.report_path),
         }
 
@@ -96,6 +104,8 @@ class EvalResult:
             "markdown_path": str(self.markdown_path) if self.markdown_path else None,
             "plots": [str(p) for p in self.plots],
             "plots_note": self.plots_note,
+            "names": self.names,
+            "fact_flags": self.fact_flags,
         }
 
 
@@ -269,6 +279,8 @@ def write_report(
         markdown_path=out_dir / "report.md",
         plots=tuple(plot_paths),
         plots_note=plots_note,
+        names=name_recall(records),
+        fact_flags=fact_flag_rate(records),
     )
     report = result.to_dict()
     result.report_path.write_text(

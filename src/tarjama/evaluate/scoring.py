@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["score_corpus", "sentence_chrf_pp"]
+__all__ = ["fact_flag_rate", "score_corpus", "sentence_chrf_pp"]
 
 
 def score_corpus(hypotheses: Sequence[str], references: Sequence[str]) -> dict[str, Any]:
@@ -40,3 +40,22 @@ def sentence_chrf_pp(hypotheses: Sequence[str], references: Sequence[str]) -> li
         round(metric.sentence_score(hyp, [ref]).score, 2)
         for hyp, ref in zip(hypotheses, references, strict=True)
     ]
+
+
+def fact_flag_rate(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Fact flags (an invented name, a lost or changed number or date …) per 100 segments.
+
+    The figure a lever must not raise: style flags (length, low score) are left out, as the
+    pipeline's own :data:`tarjama.checks.FACT_FLAGS` leaves them out.
+    """
+    from tarjama.checks import FACT_FLAGS
+
+    segments = flags = 0
+    for record in records:
+        segments += 1
+        flags += len(FACT_FLAGS.intersection(record.get("flags") or ()))
+    return {
+        "flags": sorted(FACT_FLAGS),
+        "count": flags,
+        "per_100": round(100 * flags / segments, 2) if segments else None,
+    }
