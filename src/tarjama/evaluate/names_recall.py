@@ -38,7 +38,7 @@ _SENTENCE_END = frozenset(".!?…")
 _EDGE_RE = re.compile(r"^[\W_]+|[\W_]+$")
 _CHUNK_RE = re.compile(r"([\W_]*)(.*?)([\W_]*)", re.DOTALL)
 _POSSESSIVE_RE = re.compile(r"['’]s?$")
-_TIMES = frozenset({"am", "pm"})
+_NOT_ACRONYMS = frozenset({"am", "pm", "bc", "bce"})
 _PART_RE = re.compile(r"[-‐‑–—/]")
 _CLITIC_RE = re.compile(r"(?:'s|'m|'d|'ll|'ve|'re|n't|s'|')$")
 
@@ -64,7 +64,7 @@ _NOT_NAMES = _words(
     against during since until through across like
     i me my mine myself we us our ours ourselves you your yours yourself yourselves he him his
     himself she her hers herself they them their theirs themselves itself
-    mr mrs ms dr prof gen lt col capt maj sgt sen rep gov am pm
+    mr mrs ms dr prof gen lt col capt maj sgt sen rep gov am pm bc bce
     monday tuesday wednesday thursday friday saturday sunday
     january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec"""
@@ -103,8 +103,8 @@ def _chunks(text: str) -> Iterable[tuple[str, bool]]:
 def _is_name(part: str, key: str) -> bool:
     if len(key) < 2 or key.isdigit():  # an initial ("John F. Kennedy") is too weak a clue
         return False
-    # "U.S." and "US" are the country, "us" is not; "AM" and "PM" are times all the same.
-    acronym = ("." in part or (part.isupper() and len(part) > 1)) and key not in _TIMES
+    # "U.S." and "US" are the country, "us" is not; "AM" and "BC" are no names all the same.
+    acronym = ("." in part or (part.isupper() and len(part) > 1)) and key not in _NOT_ACRONYMS
     return acronym or key not in _NOT_NAMES
 
 
