@@ -23,6 +23,7 @@ from sacrebleu.metrics import CHRF
 
 from tarjama.checks import flag_codes
 from tarjama.evaluate.fidelity import default_entity_matcher, entity_fidelity, number_fidelity
+from tarjama.evaluate.names_recall import name_recall
 from tarjama.terms import Lexicon
 
 
@@ -45,6 +46,7 @@ def figures(records: list[dict[str, Any]], lexicon: Lexicon) -> dict[str, Any]:
     matcher = default_entity_matcher()
     numbers = number_fidelity(records)
     entities = entity_fidelity(records, matcher)
+    names = name_recall(records)
     rechecked: Counter[str] = Counter()
     recorded: Counter[str] = Counter()
     for record in records:
@@ -57,6 +59,8 @@ def figures(records: list[dict[str, Any]], lexicon: Lexicon) -> dict[str, Any]:
         "numbers_kept": numbers.get("share"),
         "entities_canonical": entities.get("share"),
         "entities": entities.get("entities"),
+        "name_recall": names["share"],
+        "names_found": f"{names['found']}/{names['names']}",
         "rechecked_per_100": {k: round(100 * v / n, 2) for k, v in sorted(rechecked.items())},
         "recorded_per_100": {k: round(100 * v / n, 2) for k, v in sorted(recorded.items())},
     }
@@ -75,6 +79,11 @@ def markdown(before: dict[str, Any], after: dict[str, Any], names: tuple[str, st
             "known entities rendered canonically",
             _pct(before["entities_canonical"]),
             _pct(after["entities_canonical"]),
+        ),
+        (
+            "reference name recall (found/total)",
+            f"{_pct(before['name_recall'])} ({before['names_found']})",
+            f"{_pct(after['name_recall'])} ({after['names_found']})",
         ),
     ]
     codes = sorted(set(before["rechecked_per_100"]) | set(after["rechecked_per_100"]))
