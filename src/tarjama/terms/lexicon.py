@@ -26,6 +26,7 @@ from tarjama.terms.entity import Entity, EntityMatch
 from tarjama.terms.glossary import Glossary
 from tarjama.terms.keys import nisba_forms, tokenize
 from tarjama.terms.match import Key, Resolution, TermIndex, form_keys
+from tarjama.terms.names.layer import NameLayer
 from tarjama.terms.store import (
     WORD,
     Ambiguity,
@@ -55,6 +56,8 @@ class Lexicon:
         self.ambiguities: tuple[Ambiguity, ...] = tuple(ambiguities)
         self._resolutions = self._resolve()
         self._index = TermIndex(self._resolutions)
+        self._names: NameLayer | None = None
+        self._compose = False
 
     def _resolve(self) -> dict[Key, Resolution]:
         """Key → entry, refusing spellings shared by two entries unless declared ambiguous."""
@@ -163,7 +166,28 @@ class Lexicon:
         lexicon.ambiguities = self.ambiguities
         lexicon._resolutions = resolutions
         lexicon._index = TermIndex(resolutions)
+        lexicon._names = self._names
         return lexicon
+
+    def with_names(self, layer: NameLayer | None = None, *, compose: bool = False) -> Lexicon:
+        """A new lexicon that also finds the names the name layer knows (the built-in layer
+        by default) wherever no entry of this one matched: entries always win over the layer.
+
+        Layer names come back from :meth:`find` as matches of entities with ``source="names"``
+        (``kind`` ``whole`` or ``composed``), so engines, hints, checks and repairs treat them
+        like lexicon names; ``compose`` also puts names together from name tokens (see
+        :meth:`NameLayer.find`). ``self`` is left untouched.
+        """
+        lexicon = Lexicon.__new__(Lexicon)
+        lexicon.__dict__.update(self.__dict__)
+        lexicon._names = layer if layer is not None else NameLayer.load_builtin()
+        lexicon._compose = compose
+        return lexicon
+
+    @property
+    def names(self) -> NameLayer | None:
+        """The name layer this lexicon consults after its own entries, if any."""
+        return self._names
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -183,8 +207,14 @@ class Lexicon:
         return dict(sorted(Counter(entity.type for entity in self).items()))
 
     def find(self, text: str) -> list[EntityMatch]:
-        """Every entry named in ``text``: left to right, longest first, never inside a word."""
-        return self._index.find(text)
+        """Every entry named in ``text``: left to right, longest first, never inside a word;
+        then, with a name layer, the layer's names among the words no entry took."""
+        if self._names is None:
+            return self._index.find(text)
+        consumed: list[tuple[int, int]] = []
+        matches = self._index.find(text, consumed)
+        extra = self._names.matches(text, consumed, compose=self._compose)
+        return sorted([*matches, *extra], key=lambda m: m.start) if extra else matches
 
     def certain(self, match: EntityMatch) -> bool:
         """Whether a match is a named entity whose English does not depend on the reading.

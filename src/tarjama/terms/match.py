@@ -93,8 +93,12 @@ class TermIndex:
         """What an exact key stands for, if anything."""
         return self._entries.get(key)
 
-    def find(self, text: str) -> list[EntityMatch]:
-        """Every entry in ``text``, left to right, longest first, with offsets into ``text``."""
+    def find(self, text: str, consumed: list[tuple[int, int]] | None = None) -> list[EntityMatch]:
+        """Every entry in ``text``, left to right, longest first, with offsets into ``text``.
+
+        ``consumed``, when given, receives the span of every key found, declared ordinary
+        words included (which match nothing but are no name either), for the name layer.
+        """
         tokens = tokenize(text)
         links = [joinable(text, a, b) for a, b in pairwise(tokens)]
         matches: list[EntityMatch] = []
@@ -105,6 +109,8 @@ class TermIndex:
                 i += 1
                 continue
             length, prefix_cut, suffix_cut, resolution = found
+            if consumed is not None:
+                consumed.append((tokens[i].start, tokens[i + length - 1].end))
             if resolution.entity is not None:
                 last = tokens[i + length - 1]
                 matches.append(_match(text, tokens[i], last, prefix_cut, suffix_cut, resolution))
