@@ -423,8 +423,8 @@ def _hints(segments: Sequence[Segment], lexicon: Lexicon) -> list[tuple[str, str
 
 @lru_cache(maxsize=1)
 def _builtin_lexicon() -> Lexicon:
-    """The news lexicon, loaded once per process (about half a second)."""
-    return Lexicon.load_builtin()
+    """The news lexicon and its name layer, loaded once per process (about a second)."""
+    return Lexicon.load_builtin().with_names()
 
 
 def _lexicon(glossary: Glossary | None) -> Lexicon:

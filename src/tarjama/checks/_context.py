@@ -122,6 +122,9 @@ class NameContext:
                 forms |= self.index.forms_of(entity_id)
         for match in self.glossary_matches:
             forms.add(fold_words(match.english))
+        for match in self.all_lexicon_matches:
+            if match.entity.source == "names":  # the name layer's: not in the English index
+                forms.add(fold_words(match.english))
         return {f for f in forms if f}
 
     @cached_property
