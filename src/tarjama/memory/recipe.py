@@ -39,10 +39,15 @@ def _digest(parts: list[tuple[str, bytes]]) -> str:
 
 @lru_cache(maxsize=1)
 def lexicon_version() -> str:
-    """A hash of the built-in lexicon's data files."""
+    """A hash of the built-in lexicon's data files and of the name layer's."""
     from tarjama.terms import builtin_files
 
-    return _digest([(name, text.encode("utf-8")) for name, text in builtin_files()])
+    parts = [(name, text.encode("utf-8")) for name, text in builtin_files()]
+    names = resources.files("tarjama") / "data" / "names"
+    for entry in sorted(names.iterdir(), key=lambda e: e.name):
+        if entry.is_file() and not entry.name.endswith(".md"):
+            parts.append((f"names/{entry.name}", entry.read_bytes()))
+    return _digest(parts)
 
 
 @lru_cache(maxsize=1)
