@@ -95,7 +95,7 @@ def clean_english(english: str, cls: str) -> str | None:
     elif len(words) > 6:
         return None
     if not any(c in "aeiouyáàâäãåéèêëíìîïóòôöõúùûüýÿ" for c in text):
-        return None  # "mpeg", "ltd": abbreviations, not transliterated names
+        return None  # "ltd", "kfc": abbreviations, not transliterated names
     return text
 
 
