@@ -167,6 +167,7 @@ class Lexicon:
         lexicon._resolutions = resolutions
         lexicon._index = TermIndex(resolutions)
         lexicon._names = self._names
+        lexicon._compose = self._compose
         return lexicon
 
     def with_names(self, layer: NameLayer | None = None, *, compose: bool = False) -> Lexicon:
