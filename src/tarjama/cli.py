@@ -88,7 +88,8 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(job_app, name="job")
 app.add_typer(feeds_app, name="feeds")
 bench_app = typer.Typer(
-    help="Speed benchmarks: engines and pipeline; corpus jobs (bench job); feeds (bench feeds)."
+    help="Speed benchmarks: engines and pipeline; corpus jobs (bench job); feeds (bench feeds);"
+    " the name layer (bench names)."
 )
 app.add_typer(bench_app, name="bench")
 err = Console(stderr=True)
@@ -551,6 +552,28 @@ def bench_feeds_command(
             progress=lambda line: err.print(line, highlight=False),
         )  # fmt: skip
         err.print(f"results: {out / 'bench-feeds.md'}", highlight=False)
+
+
+@bench_app.command("names")
+def bench_names_command(
+    out: Annotated[Path, typer.Option("-o", "--out", help="Results folder.")] = Path("bench/names"),
+    quick: Annotated[bool, typer.Option(help="One process, five passes, 200 words.")] = False,
+    load_runs: Annotated[int, typer.Option(min=1, help="Fresh processes timed loading.")] = 5,
+    runs: Annotated[int, typer.Option(min=1, help="Timed passes over the article.")] = 50,
+    max_load: Annotated[
+        float, typer.Option(help="Wait for the 1-minute load average to fall under this.")
+    ] = 2.0,
+    wait: Annotated[float, typer.Option(help="Seconds to wait for it at most.")] = 300.0,
+) -> None:
+    """Name layer: load time in a fresh process, match time for 1,000 words, memory."""
+    from tarjama.evaluate.bench_names import NameBenchPlan, run_names_benchmark
+
+    plan = NameBenchPlan.quick_plan() if quick else NameBenchPlan(
+        load_runs=load_runs, match_runs=runs, max_load=max_load, wait_s=wait,
+    )  # fmt: skip
+    with user_errors():
+        run_names_benchmark(out, plan=plan, progress=lambda line: err.print(line, highlight=False))
+        err.print(f"results: {out / 'bench-names.md'}", highlight=False)
 
 
 @models_app.command("list")
