@@ -42,6 +42,14 @@ class Settings(BaseSettings):
     """Requests kept in flight to the OpenAI-compatible server (vLLM, Ollama and llama.cpp's
     server batch concurrent requests): paragraphs of different documents, or of one document
     translated without its running context. 1: one request at a time."""
+    chat_examples: int = Field(3, ge=0)
+    """Examples like each paragraph (from the translation memory and the shipped pool) shown to
+    a chat model before it; 0: none. See docs/prompt.md."""
+    chat_history: int = Field(2, ge=0)
+    """Earlier paragraphs (Arabic and English) a chat model sees as running context."""
+    fuzzy_threshold: int = Field(75, ge=0, le=100)
+    """Least 0–100 match score of a translation-memory suggestion shown beside a sentence
+    (``--json``, ``/v1/translate``, the web page); 100 shows exact matches only."""
     offline: bool = False
     max_input_bytes: int = Field(2_000_000, ge=0)
     """Largest input accepted (0 = no limit): a bigger file is refused with a clear error
@@ -90,6 +98,12 @@ class Settings(BaseSettings):
     @property
     def memory_path(self) -> Path:
         return self.home / "memory.sqlite"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Files tarjama can always recompute (a chat model's prompt state when the model's
+        own folder is read-only)."""
+        return self.home / "cache"
 
 
 def load_settings(**overrides: object) -> Settings:

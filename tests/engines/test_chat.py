@@ -1,15 +1,21 @@
 """The chat-model translation logic that needs no model: prompts, numbered answers, clean-up."""
 
+import json
+
 from tarjama.document import Segment
 from tarjama.engines.chat import (
     BUILTIN_EXAMPLES,
+    CAREFUL_RULE,
     _paragraphs,
     build_messages,
     clean_answer,
+    fixed_messages,
     is_acceptable,
     number_sentences,
     parse_numbered,
+    prompt_version,
 )
+from tarjama.engines.chat_prompt import SYSTEM_PROMPT
 
 
 def test_numbered_answer_lines_up_with_the_sentences() -> None:
@@ -28,28 +34,83 @@ def test_numbered_answer_with_a_missing_or_merged_sentence_is_rejected() -> None
     assert parse_numbered("[1] One.\n[2] ", 2) is None
 
 
-def test_prompt_puts_the_fixed_part_first_so_it_can_be_cached() -> None:
+def _prefix_bytes(messages: list[dict[str, str]], n: int) -> bytes:
+    return json.dumps(messages[:n], ensure_ascii=False).encode("utf-8")
+
+
+def test_every_request_starts_with_the_same_fixed_prefix() -> None:
+    """Plain, numbered, careful, with hints, with retrieved examples or context: the system
+    message and the built-in examples come first, byte for byte the same, so a server computes
+    their state once."""
+    fixed = fixed_messages()
+    variants = [
+        build_messages("نص أول"),
+        build_messages(number_sentences(["أ.", "ب."])),
+        build_messages("نص", careful=True),
+        build_messages("كايا كالاس", hints=[("كايا كالاس", "Kaja Kallas")]),
+        build_messages("نص", retrieved=[("قال بوتين.", "Putin said.")]),
+        build_messages("نص", history=[("قال بوتين.", "Putin said.")], careful=True),
+    ]
+    for messages in variants:
+        assert _prefix_bytes(messages, len(fixed)) == _prefix_bytes(fixed, len(fixed))
+    assert len(fixed) == 3  # system, then the built-in examples as one exchange
+
+
+def test_the_built_in_examples_are_one_numbered_exchange() -> None:
+    system, user, assistant = fixed_messages()
+    assert system == {"role": "system", "content": SYSTEM_PROMPT}
+    assert "same numbers" in SYSTEM_PROMPT and CAREFUL_RULE not in SYSTEM_PROMPT
+    assert user["role"] == "user" and assistant["role"] == "assistant"
+    assert user["content"] == number_sentences([a for a, _ in BUILTIN_EXAMPLES])
+    assert assistant["content"] == number_sentences([e for _, e in BUILTIN_EXAMPLES])
+    assert assistant["content"].startswith("[1] The U.S. Secretary of State")
+    assert parse_numbered(assistant["content"], 3) == [e for _, e in BUILTIN_EXAMPLES]
+
+
+def test_what_varies_comes_after_the_prefix_in_order() -> None:
+    retrieved = [("جملة ثانية.", "A second sentence."), ("جملة أولى.", "A first sentence.")]
     history = [("قال بوتين.", "Putin said.")]
-    one = build_messages("نص أول", numbered=False, history=history)
-    two = build_messages("نص ثان", numbered=False, history=history)
-    fixed = 1 + 2 * len(BUILTIN_EXAMPLES)
-    assert one[:fixed] == two[:fixed]
-    assert one[-1] == {"role": "user", "content": "نص أول"}
-    assert one[-3:-1] == [
+    messages = build_messages("نص", history=history, retrieved=retrieved)
+    assert messages[3:] == [
+        {"role": "user", "content": "[1] جملة ثانية.\n[2] جملة أولى."},
+        {"role": "assistant", "content": "[1] A second sentence.\n[2] A first sentence."},
         {"role": "user", "content": "قال بوتين."},
         {"role": "assistant", "content": "Putin said."},
+        {"role": "user", "content": "نص"},
     ]
 
 
 def test_hints_reach_the_prompt() -> None:
-    messages = build_messages("كايا كالاس", numbered=False, hints=[("كايا كالاس", "Kaja Kallas")])
-    assert "كايا كالاس = Kaja Kallas" in messages[-1]["content"]
+    messages = build_messages("كايا كالاس", hints=[("كايا كالاس", "Kaja Kallas")])
+    assert (
+        messages[-1]["content"] == "Use these names:\nكايا كالاس = Kaja Kallas\n\nText:\nكايا كالاس"
+    )
 
 
-def test_numbered_source_and_rule() -> None:
-    messages = build_messages(number_sentences(["أ.", "ب."]), numbered=True)
+def test_numbered_source_is_sent_as_it_is() -> None:
+    messages = build_messages(number_sentences(["أ.", "ب."]))
     assert messages[-1]["content"] == "[1] أ.\n[2] ب."
-    assert "same numbers" in messages[0]["content"]
+
+
+def test_a_careful_request_reminds_the_model_to_add_nothing_after_the_prefix() -> None:
+    plain = build_messages("نص")
+    careful = build_messages("نص", careful=True)
+    assert careful[:-1] == plain[:-1]  # same prefix and context; only the request differs
+    assert careful[-1]["content"] == f"{CAREFUL_RULE}\n\nText:\nنص"
+    both = build_messages("نص", careful=True, hints=[("نص", "text")])
+    assert both[-1]["content"].startswith(CAREFUL_RULE + "\n\nUse these names:\nنص = text")
+
+
+def test_the_prompt_version_follows_what_the_prompt_is_made_of() -> None:
+    assert prompt_version() == prompt_version(BUILTIN_EXAMPLES, retrieved=0, history=0)
+    assert prompt_version(retrieved=3) != prompt_version(retrieved=0)
+    assert prompt_version(history=2) != prompt_version(history=1)
+    assert prompt_version(BUILTIN_EXAMPLES[:2]) != prompt_version()
+
+
+def test_a_lone_number_before_one_sentence_is_dropped() -> None:
+    assert clean_answer("[1] The talks resumed.", "استؤنفت المحادثات.") == "The talks resumed."
+    assert clean_answer("[1] One.", "[1] واحد.") == "[1] One."  # the source had it
 
 
 def test_chatter_around_an_answer_is_removed() -> None:
@@ -63,16 +124,6 @@ def test_arabic_empty_or_runaway_answers_are_not_acceptable() -> None:
     assert not is_acceptable("", source)
     assert not is_acceptable("استؤنفت المحادثات اليوم.", source)
     assert not is_acceptable("The talks resumed. " * 40, source)
-
-
-def test_a_careful_request_reminds_the_model_to_add_nothing() -> None:
-    from tarjama.engines.chat import CAREFUL_RULE
-
-    plain = build_messages("نص", numbered=False)
-    careful = build_messages("نص", numbered=False, careful=True)
-    assert CAREFUL_RULE not in plain[0]["content"]
-    assert CAREFUL_RULE in careful[0]["content"]
-    assert careful[1:] == plain[1:]  # same examples and request; only the instruction differs
 
 
 def test_sentences_are_grouped_only_while_they_fit_the_budget() -> None:

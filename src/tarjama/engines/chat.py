@@ -12,6 +12,11 @@ answer that stopped at its token limit is never taken for a translation: it is a
 and, if it is cut again, flagged :data:`~tarjama.engines.base.TRUNCATED` so the pipeline cuts the
 sentence smaller.
 
+The prompt's layout (a fixed prefix a server computes once, then what varies) is
+:mod:`tarjama.engines.chat_prompt`. When the pipeline offers a ``retrieve`` hook, each paragraph
+is shown up to ``retrieved_examples`` pairs most like it (the user's memory, the shipped pool),
+as one numbered exchange; they are the first thing dropped when the context window is tight.
+
 Paragraphs translated without the running context (``document_context=False``) do not wait for
 one another, so with ``parallel`` > 1 they are asked for concurrently, from a pool of threads
 (the backend must be thread-safe: the HTTP one is); the answers are the same as one by one. With
@@ -20,7 +25,6 @@ the context, each paragraph needs the English of the one before, so they go in o
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -30,63 +34,33 @@ from typing import Protocol
 
 from tarjama.document import Segment
 from tarjama.engines.base import TRUNCATED, Hypothesis, TranslationContext
+from tarjama.engines.chat_prompt import (
+    BUILTIN_EXAMPLES,
+    CAREFUL_RULE,
+    Message,
+    build_messages,
+    fixed_messages,
+    number_sentences,
+    prompt_version,
+)
+from tarjama.errors import TarjamaError
 from tarjama.text import arabic_ratio
 
 __all__ = [
+    "BUILTIN_EXAMPLES",
+    "CAREFUL_RULE",
     "ChatBackend",
     "ChatTranslator",
     "Completion",
     "Message",
     "build_messages",
+    "fixed_messages",
+    "number_sentences",
     "parse_numbered",
     "prompt_version",
 ]
 
 logger = logging.getLogger(__name__)
-
-Message = dict[str, str]
-
-SYSTEM_PROMPT = (
-    "You are a professional news translator. Translate the Arabic text into fluent, faithful "
-    "English. Keep every name, number, date and quotation exactly; do not add, explain or "
-    "summarise. Answer with the English translation only."
-)
-CAREFUL_RULE = (
-    "Translate only what the Arabic says: do not add any person, place, organisation, date or "
-    "number that is not in it, and keep every number it has."
-)
-NUMBERED_RULE = (
-    "The text has numbered sentences. Translate each one and answer with the same numbers, one "
-    "sentence per line, like [1] ... [2] ..."
-)
-
-# A few short news sentences written for this prompt (not taken from any test set): they show the
-# register and the conventions (today (Tuesday), U.S., digits kept) and, being fixed, sit in the
-# model's prompt cache so they cost nothing after the first request.
-BUILTIN_EXAMPLES: tuple[tuple[str, str], ...] = (
-    (
-        "قال وزير الخارجية الأمريكي، اليوم (الأربعاء)، إن المحادثات مع الصين كانت «صريحة وبناءة».",
-        "The U.S. Secretary of State said today (Wednesday) that the talks with China had been "
-        "“frank and constructive.”",
-    ),
-    (
-        "ارتفع عدد ضحايا الزلزال إلى 1250 قتيلاً، وفق ما أعلنته وزارة الصحة أمس (الأحد).",
-        "The death toll from the earthquake has risen to 1250, the Ministry of Health announced "
-        "yesterday (Sunday).",
-    ),
-    (
-        "وتشير التقديرات إلى أن نحو 40% من السكان يعيشون تحت خط الفقر.",
-        "Estimates indicate that about 40% of the population lives below the poverty line.",
-    ),
-)
-
-
-def prompt_version(examples: Sequence[tuple[str, str]] = BUILTIN_EXAMPLES) -> str:
-    """A short hash of what the prompt is made of (rules and examples): the translation memory
-    keys a chat engine's English by it, so a new prompt never reuses the old prompt's English."""
-    parts = (SYSTEM_PROMPT, CAREFUL_RULE, NUMBERED_RULE, *(f"{a}\t{e}" for a, e in examples))
-    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:12]
-
 
 #: Tokens a message costs beyond its text (role markers), as the prompt is sized.
 _MESSAGE_TOKENS = 8
@@ -100,6 +74,7 @@ _ANSWER_MARGIN = 48
 _MIN_BUDGET = 16
 
 _NUMBERED = re.compile(r"^\s*[\[(]?\s*(\d{1,3})\s*[\])\.:-]\s*(.*)$")
+_LONE_NUMBER = re.compile(r"^\[1\]\s*")
 _CHATTER = re.compile(
     r"^(here is|here's|translation:|english translation:|sure[,!])[^\n]*\n?", re.IGNORECASE
 )
@@ -125,42 +100,13 @@ class ChatBackend(Protocol):
     model_id: str
     context_window: int
 
-    def complete(self, messages: Sequence[Message], *, max_tokens: int) -> Completion: ...
+    def complete(
+        self, messages: Sequence[Message], *, max_tokens: int, stop: Sequence[str] = ()
+    ) -> Completion:
+        """Greedy answer to ``messages``; it ends at any of ``stop`` (which is left out)."""
+        ...
 
     def count_tokens(self, text: str) -> int: ...
-
-
-def build_messages(
-    source: str,
-    *,
-    numbered: bool,
-    history: Sequence[tuple[str, str]] = (),
-    examples: Sequence[tuple[str, str]] = BUILTIN_EXAMPLES,
-    hints: Sequence[tuple[str, str]] = (),
-    careful: bool = False,
-) -> list[Message]:
-    """The chat for one request: fixed prefix (system + examples) first, so it can be cached.
-
-    ``careful`` adds :data:`CAREFUL_RULE` (a second attempt after a failed check)."""
-    system = SYSTEM_PROMPT
-    if careful:
-        system += " " + CAREFUL_RULE
-    if numbered:
-        system += " " + NUMBERED_RULE
-    messages: list[Message] = [{"role": "system", "content": system}]
-    for arabic, english in (*examples, *history):
-        messages.append({"role": "user", "content": arabic})
-        messages.append({"role": "assistant", "content": english})
-    content = source
-    if hints:
-        glossary = "\n".join(f"{ar} = {en}" for ar, en in hints)
-        content = f"Use these names:\n{glossary}\n\nText:\n{source}"
-    messages.append({"role": "user", "content": content})
-    return messages
-
-
-def number_sentences(sentences: Sequence[str]) -> str:
-    return "\n".join(f"[{i}] {s}" for i, s in enumerate(sentences, start=1))
 
 
 def parse_numbered(answer: str, expected: int) -> list[str] | None:
@@ -180,9 +126,12 @@ def parse_numbered(answer: str, expected: int) -> list[str] | None:
     return parts if all(parts) else None
 
 
-def clean_answer(answer: str) -> str:
-    """Drop the chatter small models put around a translation."""
+def clean_answer(answer: str, source: str = "") -> str:
+    """Drop the chatter small models put around a translation, and the "[1]" a model shown
+    numbered examples may put before the English of one unnumbered sentence."""
     text = _CHATTER.sub("", answer.strip()).strip()
+    if not _LONE_NUMBER.match(source) and "\n[2]" not in text:
+        text = _LONE_NUMBER.sub("", text, count=1)
     if len(text) >= 2 and text[0] == text[-1] == '"' and text.count('"') == 2:
         text = text[1:-1].strip()
     return text
@@ -198,30 +147,42 @@ def is_acceptable(english: str, source: str) -> bool:
 
 
 class ChatTranslator:
-    """Paragraph-at-a-time translation with validation and sentence-by-sentence fallback."""
+    """Paragraph-at-a-time translation with validation and sentence-by-sentence fallback.
+
+    ``history_paragraphs``: paragraphs of running context (source and English) shown before
+    each one; ``retrieved_examples``: how many pairs the ``retrieve`` hook may add (0: none).
+    """
 
     def __init__(
         self,
         backend: ChatBackend,
         *,
         history_paragraphs: int = 2,
+        retrieved_examples: int = 3,
         max_sentences: int = 8,
         examples: Sequence[tuple[str, str]] = BUILTIN_EXAMPLES,
         parallel: int = 1,
     ) -> None:
         self.backend = backend
-        self.history_paragraphs = history_paragraphs
+        self.history_paragraphs = max(0, history_paragraphs)
+        self.retrieved_examples = max(0, retrieved_examples)
         self.max_sentences = max_sentences
         self.parallel = max(1, parallel)
         self.examples = tuple(examples)
-        self.prompt_version = prompt_version(self.examples)
+        self.prompt_version = prompt_version(
+            self.examples, retrieved=self.retrieved_examples, history=self.history_paragraphs
+        )
         self.budget = self.input_budget()
+
+    def fixed_messages(self) -> list[Message]:
+        """The prompt start every request shares (a backend may compute its state once)."""
+        return fixed_messages(self.examples)
 
     def input_budget(self) -> int:
         """Most tokens one segment may have: the prompt at its leanest (rules, no examples or
         history), name hints, the numbering and an answer of twice its length must all fit the
         context window (examples and history are dropped for it when they do not)."""
-        skeleton = build_messages("", numbered=True, examples=(), careful=True)
+        skeleton = build_messages("", examples=(), careful=True)
         fixed = sum(self.backend.count_tokens(m["content"]) + _MESSAGE_TOKENS for m in skeleton)
         numbering = _NUMBER_TOKENS * self.max_sentences
         room = self.backend.context_window - fixed - _HINT_ROOM - numbering - _ANSWER_MARGIN
@@ -239,13 +200,11 @@ class ChatTranslator:
         if not context.document_context and self.parallel > 1 and len(paragraphs) > 1:
             return self._translate_apart(paragraphs, context, examples)
         for paragraph in paragraphs:
-            hyps = self._translate_paragraph(
-                paragraph, history, examples, context.hints, context.careful
-            )
+            hyps = self._translate_paragraph(paragraph, history, examples, context)
             results.extend(hyps)
             source = " ".join(s.engine_text for s in paragraph)
             english = " ".join(h.text for h in hyps)
-            if context.document_context:
+            if context.document_context and self.history_paragraphs:
                 history = [*history, (source, english)][-self.history_paragraphs :]
             context.advance(len(paragraph))
         return results
@@ -261,10 +220,7 @@ class ChatTranslator:
         results: list[Hypothesis] = []
         with ThreadPoolExecutor(min(self.parallel, len(paragraphs))) as pool:
             futures = [
-                pool.submit(
-                    self._translate_paragraph, p, (), examples, context.hints, context.careful
-                )
-                for p in paragraphs
+                pool.submit(self._translate_paragraph, p, (), examples, context) for p in paragraphs
             ]
             try:
                 for paragraph, future in zip(paragraphs, futures, strict=True):
@@ -276,21 +232,51 @@ class ChatTranslator:
                 raise
         return results
 
+    def _retrieved(
+        self, texts: Sequence[str], context: TranslationContext
+    ) -> tuple[tuple[str, str], ...]:
+        """Up to ``retrieved_examples`` pairs like ``texts`` (never one of them: that would
+        hand the model its answer), ordered best last, next to the text they help with.
+
+        Retrieval is help, not a need: a store that fails is logged and the paragraph is
+        translated without examples."""
+        if not self.retrieved_examples or context.retrieve is None:
+            return ()
+        try:
+            found = context.retrieve(texts)
+        except TarjamaError as exc:
+            logger.warning("no retrieved examples for this paragraph: %s", exc)
+            return ()
+        own = {" ".join(t.split()) for t in texts}
+        chosen: list[tuple[str, str]] = []
+        for arabic, english in found:
+            if not arabic.strip() or not english.strip() or " ".join(arabic.split()) in own:
+                continue
+            if (arabic, english) not in chosen:
+                chosen.append((arabic, english))
+            if len(chosen) == self.retrieved_examples:
+                break
+        return tuple(reversed(chosen))
+
     def _translate_paragraph(
         self,
         paragraph: Sequence[Segment],
         history: Sequence[tuple[str, str]],
         examples: Sequence[tuple[str, str]],
-        hints: Sequence[tuple[str, str]],
-        careful: bool = False,
+        context: TranslationContext,
     ) -> list[Hypothesis]:
         texts = [s.engine_text for s in paragraph]
         if not any(t.strip() for t in texts):
             return [Hypothesis("") for _ in texts]
+        request = _Request(
+            examples=examples,
+            retrieved=self._retrieved([t for t in texts if t.strip()], context),
+            hints=context.hints,
+            careful=context.careful,
+        )
         if len(texts) == 1:
-            return [self._one(texts[0], history, examples, hints, careful)]
-        source = number_sentences(texts)
-        completion = self._ask(source, True, history, examples, hints, careful)
+            return [self._one(texts[0], history, request)]
+        completion = self._ask(number_sentences(texts), history, request, len(texts))
         parts = None if completion.truncated else parse_numbered(completion.text, len(texts))
         if parts is not None and all(
             is_acceptable(p, t) for p, t in zip(parts, texts, strict=True)
@@ -300,30 +286,23 @@ class ChatTranslator:
         hyps: list[Hypothesis] = []
         local = list(history)
         for text in texts:
-            hyp = self._one(text, local, examples, hints, careful)
+            hyp = self._one(text, local, request)
             hyps.append(hyp)
             local = [*local, (text, hyp.text)][-self.history_paragraphs - 1 :]
         return hyps
 
-    def _one(
-        self,
-        text: str,
-        history: Sequence[tuple[str, str]],
-        examples: Sequence[tuple[str, str]],
-        hints: Sequence[tuple[str, str]],
-        careful: bool = False,
-    ) -> Hypothesis:
+    def _one(self, text: str, history: Sequence[tuple[str, str]], request: _Request) -> Hypothesis:
         if not text.strip():
             return Hypothesis("")
-        completion = self._ask(text, False, history, examples, hints, careful)
-        english = clean_answer(completion.text)
+        completion = self._ask(text, history, request)
+        english = clean_answer(completion.text, text)
         if completion.truncated:
             return _cut_short(english, completion)
         if is_acceptable(english, text):
             return Hypothesis(_one_sentence_block(english, text), completion.score)
         # One retry without the running context: a bad answer is often the context's fault.
-        retry = self._ask(text, False, (), examples, hints, careful)
-        retry_english = clean_answer(retry.text)
+        retry = self._ask(text, (), request)
+        retry_english = clean_answer(retry.text, text)
         if retry.truncated:
             return _cut_short(retry_english or english, retry)
         if is_acceptable(retry_english, text):
@@ -333,31 +312,39 @@ class ChatTranslator:
     def _ask(
         self,
         source: str,
-        numbered: bool,
         history: Sequence[tuple[str, str]],
-        examples: Sequence[tuple[str, str]],
-        hints: Sequence[tuple[str, str]],
-        careful: bool = False,
+        request: _Request,
+        sentences: int = 0,
     ) -> Completion:
+        """One request for ``source``: ``sentences`` numbered ones, or one unnumbered (0).
+
+        A model shown numbered examples may run on into a next numbered line, so the answer
+        ends where a number past the last one (or any, after one sentence) would begin."""
         max_tokens = self._max_tokens(source)
+        stop = (f"\n[{sentences + 1}]",) if sentences else ("\n[1]",)
         history = list(history)
+        retrieved = list(request.retrieved)
+        examples = request.examples
         # Only the names this request contains: a long glossary distracts a small model.
-        hints = list(dict.fromkeys(h for h in hints if h[0] in source))[:12]
+        hints = list(dict.fromkeys(h for h in request.hints if h[0] in source))[:12]
         while True:
             messages = build_messages(
                 source,
-                numbered=numbered,
                 history=history,
                 examples=examples,
+                retrieved=retrieved,
                 hints=hints,
-                careful=careful,
+                careful=request.careful,
             )
             used = sum(self.backend.count_tokens(m["content"]) + _MESSAGE_TOKENS for m in messages)
             if used + max_tokens <= self.backend.context_window:
                 break
-            # Respect the context window: drop the oldest context first, then the examples,
-            # then the last hints; a source too long even alone is not sent at all.
-            if history:
+            # Respect the context window: drop the retrieved examples first (the weakest, shown
+            # first, goes first), then the oldest context, then the built-in examples, then the
+            # last hints; a source too long even alone is not sent at all.
+            if retrieved:
+                retrieved.pop(0)
+            elif history:
                 history.pop(0)
             elif examples:
                 examples = ()
@@ -366,12 +353,22 @@ class ChatTranslator:
             else:
                 logger.info("%d tokens do not fit the context window with their answer", used)
                 return Completion("", truncated=True)
-        return self.backend.complete(messages, max_tokens=max_tokens)
+        return self.backend.complete(messages, max_tokens=max_tokens, stop=stop)
 
     def _max_tokens(self, source: str) -> int:
         # Arabic tokenises more densely than English on most vocabularies; 2x + margin is roomy
         # for a faithful translation and cuts a repetition loop short.
         return 2 * self.backend.count_tokens(source) + 48
+
+
+@dataclass(frozen=True)
+class _Request:
+    """What every request for one paragraph shares, whatever sentences it asks for."""
+
+    examples: Sequence[tuple[str, str]]
+    retrieved: Sequence[tuple[str, str]]
+    hints: Sequence[tuple[str, str]]
+    careful: bool
 
 
 def _paragraphs(

@@ -1,13 +1,19 @@
 """GGUF chat models in process, through llama-cpp-python.
 
 We drive generation ourselves (greedy, token by token) rather than through
-``create_chat_completion`` for two reasons: the log-probability of each chosen token gives a
-translation score without ``logits_all`` (which would slow every prompt), and the fixed start of
-every prompt (system text and examples) stays in the KV cache between requests.
+``create_chat_completion`` or ``Llama.generate``: the log-probability of each chosen token gives
+a translation score without ``logits_all`` (which would slow every prompt), and each request
+evaluates only the tokens after the longest start it shares with what the KV cache holds, which
+is counted (:attr:`LlamaChatBackend.prompt_tokens_evaluated`, for benchmarks).
+
+Every prompt starts with the same fixed prefix (system text and built-in examples). Its state is
+computed once per loaded model and kept on disk (:mod:`tarjama.engines.prefix_state`), so a
+fresh process loads it instead of evaluating a few hundred tokens again.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import threading
@@ -21,7 +27,15 @@ import numpy as np
 from tarjama.document import Segment
 from tarjama.engines.base import Capabilities, Hypothesis, TranslationContext, register_engine
 from tarjama.engines.chat import ChatTranslator, Completion, Message
+from tarjama.engines.prefix_state import (
+    PrefixKey,
+    read_state,
+    state_name,
+    state_path,
+    write_state,
+)
 from tarjama.errors import ModelError
+from tarjama.settings import get_settings
 
 __all__ = ["LlamaChatBackend", "LlamaEngine"]
 
@@ -36,14 +50,28 @@ _PLAIN = (
 )
 _PLAIN_STOPS = ("\n\n", "\nArabic:", "\nEnglish:")
 _END_MARKERS = ("<|im_end|>", "<end_of_turn>", "<|eot_id|>", "<|endoftext|>", "</s>")
+# What may follow the fixed prefix (a numbered exchange, a sentence, a rule): the tokens every
+# probe shares after it are the prefix as the tokenizer cuts it in every real request.
+_PROBES = ("[1] ا", "ا", "Use")
+# After the prefix a prompt is evaluated (and its cached state reused) in chunks of this many
+# tokens, on a grid that starts where the prefix ends (see LlamaChatBackend._feed).
+_CHUNK = 64
 
 
 class LlamaChatBackend:
     """Greedy chat completion on a llama.cpp model, with per-token log-probabilities."""
 
     def __init__(
-        self, model_path: Path, *, n_ctx: int = 4096, threads: int = 0, seed: int = 0
+        self,
+        model_path: Path,
+        *,
+        n_ctx: int = 4096,
+        threads: int = 0,
+        seed: int = 0,
+        state_dir: Path | None = None,
     ) -> None:
+        """``state_dir``: where the prefix's state is kept; ``None``: beside the model when its
+        folder is writable, else in tarjama's cache folder."""
         try:
             import llama_cpp
             from llama_cpp.llama_chat_format import Jinja2ChatFormatter
@@ -81,6 +109,16 @@ class LlamaChatBackend:
         )
         self._stop_ids = {eos_id, *self._single_tokens(_END_MARKERS)}
         self._n_vocab = self.llm.n_vocab()
+        self._model_path = model_path
+        self._state_dir = state_dir
+        self._prefix: list[int] = []
+        self._prefix_ready = True
+        self._prompt_held = 0  # tokens of the last prompt whose state the KV cache holds
+        #: Prompt tokens evaluated by this model (prefix included) and those the KV cache
+        #: already held; ``prefix_state`` says whether the prefix was "loaded" or "computed".
+        self.prompt_tokens_evaluated = 0
+        self.prompt_tokens_reused = 0
+        self.prefix_state: str | None = None
 
     def _piece(self, token: int) -> str:
         if token < 0:
@@ -105,8 +143,97 @@ class LlamaChatBackend:
         add_bos = not (self._bos and prompt.startswith(self._bos))
         return list(self.llm.tokenize(prompt.encode("utf-8"), add_bos=add_bos, special=True))
 
-    def complete(self, messages: Sequence[Message], *, max_tokens: int) -> Completion:
+    def use_prefix(self, messages: Sequence[Message]) -> None:
+        """Make ``messages`` (the start every request shares) the prefix whose state is computed
+        once, or loaded from disk, before the first request."""
+        probes = [self.prompt_tokens([*messages, {"role": "user", "content": p}]) for p in _PROBES]
+        self._prefix = probes[0][: _common(probes[0], *probes[1:])]
+        self._prefix_ready = not self._prefix
+
+    def state_file(self) -> Path:
+        """Where this model's prefix state is kept (see :func:`state_path`)."""
+        if self._state_dir is not None:
+            return self._state_dir / state_name(self._model_path, self.context_window)
+        return state_path(self._model_path, self.context_window, get_settings().cache_dir)
+
+    def _ensure_prefix(self) -> None:
+        if self._prefix_ready:
+            return
+        self._prefix_ready = True
+        key = PrefixKey.of(
+            self._model_path, self._lib.__version__, self.context_window, self._prefix
+        )
+        path = self.state_file()
+        payload = read_state(path, key)
+        if payload is not None and self._restore(payload):
+            self.prefix_state = "loaded"
+            logger.debug("prompt prefix: %d tokens loaded from %s", len(self._prefix), path)
+            return
+        self._lib.llama_memory_clear(self._lib.llama_get_memory(self.llm.ctx), True)
+        self.llm.n_tokens = 0
+        self.llm.eval(self._prefix)  # one batch, as _feed evaluates it
+        self._prompt_held = len(self._prefix)
+        self.prompt_tokens_evaluated += len(self._prefix)
+        self.prefix_state = "computed"
+        if write_state(path, key, self._snapshot()):
+            logger.debug("prompt prefix: %d tokens computed, kept in %s", len(self._prefix), path)
+
+    def _restore(self, payload: bytes) -> bool:
+        """Put a saved prefix state into sequence 0 of the (cleared) KV cache."""
+        lib, ctx = self._lib, self.llm.ctx
+        lib.llama_memory_clear(lib.llama_get_memory(ctx), True)
+        self.llm.n_tokens = 0
+        buffer = (ctypes.c_uint8 * len(payload)).from_buffer_copy(payload)
+        if lib.llama_state_seq_set_data(ctx, buffer, len(payload), 0) != len(payload):
+            logger.warning("llama.cpp refused the saved prompt state; computing it again")
+            lib.llama_memory_clear(lib.llama_get_memory(ctx), True)
+            return False
+        n = len(self._prefix)
+        self.llm.input_ids[:n] = self._prefix
+        self.llm.n_tokens = self._prompt_held = n
+        return True
+
+    def _snapshot(self) -> bytes:
+        lib, ctx = self._lib, self.llm.ctx
+        size = lib.llama_state_seq_get_size(ctx, 0)
+        buffer = (ctypes.c_uint8 * size)()
+        written = lib.llama_state_seq_get_data(ctx, buffer, size, 0)
+        return ctypes.string_at(buffer, written)
+
+    def _feed(self, tokens: Sequence[int]) -> None:
+        """Evaluate ``tokens`` as the whole context, reusing what the KV cache holds of them.
+
+        Reuse follows a fixed grid so that a prompt's state never depends on what was asked
+        before it: the fixed prefix is evaluated as one batch, the rest in chunks of
+        :data:`_CHUNK` tokens from the prefix's end, and only whole chunks the cache already
+        holds are kept. llama.cpp's kernels differ in their last bits with the batch size, so a
+        prompt evaluated in other pieces could tip a greedy choice; this way the same prompt
+        gives the same English whatever came before it (the last token is always evaluated,
+        for the logits that choose the first answer token)."""
+        held: list[int] = self.llm.input_ids[: self._prompt_held].tolist()
+        size = len(self._prefix)
+        anchor = size if 0 < size < len(tokens) and list(tokens[:size]) == self._prefix else 0
+        limit = min(_common(held, tokens), len(tokens) - 1)
+        keep = 0 if limit < anchor else anchor + (limit - anchor) // _CHUNK * _CHUNK
+        memory = self._lib.llama_get_memory(self.llm.ctx)
+        if keep > 0 and not self._lib.llama_memory_seq_rm(memory, -1, keep, -1):
+            keep = 0  # a model whose cache cannot be cut (recurrent): start afresh
+        if keep == 0:
+            self._lib.llama_memory_clear(memory, True)
+        self.llm.n_tokens = keep
+        starts = [*([0] if keep < anchor else []), *range(max(keep, anchor), len(tokens), _CHUNK)]
+        for low, high in zip(starts, [*starts[1:], len(tokens)], strict=True):
+            self.llm.eval(tokens[low:high])
+        self._prompt_held = len(tokens)
+        self.prompt_tokens_evaluated += len(tokens) - keep
+        self.prompt_tokens_reused += keep
+        logger.debug("prompt of %d tokens: %d evaluated", len(tokens), len(tokens) - keep)
+
+    def complete(
+        self, messages: Sequence[Message], *, max_tokens: int, stop: Sequence[str] = ()
+    ) -> Completion:
         tokens = self.prompt_tokens(messages)
+        stops = (*self._stops, *stop)
         if len(tokens) + max_tokens > self.context_window:
             max_tokens = self.context_window - len(tokens)
             if max_tokens <= 0:  # nothing to answer with: cut the source smaller instead
@@ -116,38 +243,62 @@ class LlamaChatBackend:
                     self.context_window,
                 )
                 return Completion("", truncated=True)
+        self._ensure_prefix()
+        self._feed(tokens)
         out: list[int] = []
         logprobs: list[float] = []
         truncated = False
-        for token in self.llm.generate(tokens, temp=0.0, top_k=1, repeat_penalty=1.0):
-            logprobs.append(self._logprob(token))
+        while True:
+            token, logprob = self._choose()
+            logprobs.append(logprob)
             if token in self._stop_ids:
                 break
             out.append(token)
-            if self._stopped(out):
+            if self._stopped(out, stops):
                 break
             if len(out) >= max_tokens:
                 truncated = True  # stopped by the limit, not by the model
                 break
+            self.llm.eval([token])
         text = self.llm.detokenize(out).decode("utf-8", errors="replace")
-        for marker in self._stops:
+        for marker in stops:
             text = text.split(marker, 1)[0]
         score = float(np.mean(logprobs)) if logprobs else None
         return Completion(text=text.strip(), score=score, tokens=len(out), truncated=truncated)
 
-    def _stopped(self, out: list[int]) -> bool:
+    def _stopped(self, out: list[int], stops: Sequence[str]) -> bool:
         tail = self.llm.detokenize(out[-8:]).decode("utf-8", errors="ignore")
-        return any(stop in tail for stop in self._stops)
+        return any(stop in tail for stop in stops)
 
-    def _logprob(self, token: int) -> float:
-        # The logits that chose ``token`` are still the context's last output at yield time.
+    def _choose(self) -> tuple[int, float]:
+        """The greedy next token and its log-probability, from the last evaluated logits."""
         pointer = self._lib.llama_get_logits_ith(self.llm.ctx, -1)
         logits = np.ctypeslib.as_array(pointer, shape=(self._n_vocab,))
-        top = float(logits.max())
-        return float(logits[token] - top - np.log(np.exp(logits - top).sum()))
+        token = int(logits.argmax())
+        top = float(logits[token])
+        return token, float(-np.log(np.exp(logits - top).sum()))
 
     def close(self) -> None:
+        logger.debug(
+            "%s: %d prompt tokens evaluated, %d reused from the cache (prefix %s)",
+            self.model_id,
+            self.prompt_tokens_evaluated,
+            self.prompt_tokens_reused,
+            self.prefix_state,
+        )
         self.llm.close()
+
+
+def _common(first: Sequence[int], *others: Sequence[int]) -> int:
+    """Length of the start ``first`` shares with every one of ``others``."""
+    n = len(first)
+    for other in others:
+        n = min(n, len(other))
+        a = np.asarray(first[:n])
+        b = np.asarray(other[:n])
+        differ = np.flatnonzero(a != b)
+        n = int(differ[0]) if differ.size else n
+    return n
 
 
 @register_engine("llama")
@@ -167,13 +318,32 @@ class LlamaEngine:
         threads: int = 0,
         n_ctx: int = 4096,
         model_id: str | None = None,
+        chat_examples: int | None = None,
+        chat_history: int | None = None,
+        state_dir: Path | str | None = None,
         **_: Any,
     ) -> None:
+        """``chat_examples`` and ``chat_history`` default to the settings of the same names;
+        ``state_dir`` is where the prompt prefix's state is kept (see :class:`LlamaChatBackend`)."""
         if model_path is None:
             raise ModelError("the llama engine needs a .gguf model file")
-        self.backend = LlamaChatBackend(Path(model_path), n_ctx=n_ctx, threads=threads)
+        self.backend = LlamaChatBackend(
+            Path(model_path),
+            n_ctx=n_ctx,
+            threads=threads,
+            state_dir=Path(state_dir) if state_dir is not None else None,
+        )
         self.model_id = model_id or self.backend.model_id
-        self._chat = ChatTranslator(self.backend)
+        self._chat = ChatTranslator(
+            self.backend,
+            retrieved_examples=(
+                get_settings().chat_examples if chat_examples is None else chat_examples
+            ),
+            history_paragraphs=get_settings().chat_history
+            if chat_history is None
+            else chat_history,
+        )
+        self.backend.use_prefix(self._chat.fixed_messages())
         self.capabilities = replace(type(self).capabilities, input_budget=self._chat.budget)
         self.prompt_version = self._chat.prompt_version  # part of the memory's key
         self._lock = threading.Lock()

@@ -17,6 +17,11 @@ token limit (``finish_reason: "length"``) and a request the server refuses as to
 context (a 400 that says so) come back as truncated completions, which the chat logic and the
 pipeline answer by cutting the text smaller, never by accepting half a translation.
 
+Every request starts with the same fixed prefix (system message and built-in examples, see
+:mod:`tarjama.engines.chat_prompt`), and what varies (retrieved examples, running context, the
+careful rule, name hints, the text) comes after it, so a server that keeps the common prompt
+prefix (llama.cpp's server, ``llama_cpp.server``, vLLM's prefix caching) computes it once.
+
 A server that batches (vLLM, Ollama, llama.cpp's server) is fastest with several requests in
 flight, so the engine keeps up to ``parallel`` (``TARJAMA_OPENAI_PARALLEL``, default 4): the
 paragraphs of a document translated without its running context go out together, and the
@@ -47,6 +52,7 @@ from tarjama.document import Segment
 from tarjama.engines.base import Capabilities, Hypothesis, TranslationContext, register_engine
 from tarjama.engines.chat import ChatTranslator, Completion, Message
 from tarjama.errors import EngineError
+from tarjama.settings import get_settings
 
 __all__ = ["OpenAIChatBackend", "OpenAIEngine"]
 
@@ -136,13 +142,17 @@ class OpenAIChatBackend:
             self._logprobs = False
             return response
 
-    def complete(self, messages: Sequence[Message], *, max_tokens: int) -> Completion:
+    def complete(
+        self, messages: Sequence[Message], *, max_tokens: int, stop: Sequence[str] = ()
+    ) -> Completion:
         payload: dict[str, Any] = {
             "model": self.model_id,
             "messages": list(messages),
             "temperature": 0,
             "max_tokens": max_tokens,
         }
+        if stop:
+            payload["stop"] = list(stop)
         if self._logprobs:
             payload["logprobs"] = True
         try:
@@ -242,8 +252,11 @@ class OpenAIEngine:
         backoff: float = 0.5,
         context_window: int = 8192,
         parallel: int = 4,
+        chat_examples: int | None = None,
+        chat_history: int | None = None,
         **_: Any,
     ) -> None:
+        """``chat_examples`` and ``chat_history`` default to the settings of the same names."""
         model_name = model or (str(model_path) if model_path else "")
         if not model_name:
             raise EngineError("the openai engine needs a model name (openai:MODEL)")
@@ -258,7 +271,16 @@ class OpenAIEngine:
             parallel=parallel,
         )
         self.model_id = model_name
-        self._chat = ChatTranslator(self.backend, parallel=parallel)
+        self._chat = ChatTranslator(
+            self.backend,
+            parallel=parallel,
+            retrieved_examples=(
+                get_settings().chat_examples if chat_examples is None else chat_examples
+            ),
+            history_paragraphs=get_settings().chat_history
+            if chat_history is None
+            else chat_history,
+        )
         self.capabilities = replace(
             type(self).capabilities, input_budget=self._chat.budget, parallel=parallel
         )

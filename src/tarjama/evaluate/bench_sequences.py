@@ -37,7 +37,7 @@ def sequence_prompts(backend: Any, article: Path, count: int) -> list[list[int]]
     lines = [p.strip() for p in article.read_text(encoding="utf-8").splitlines() if p.strip()]
     paragraphs = [p for p in lines if len(p) > 80] or lines
     chosen = [paragraphs[i % len(paragraphs)] for i in range(count)]
-    return [list(backend.prompt_tokens(build_messages(p, numbered=False))) for p in chosen]
+    return [list(backend.prompt_tokens(build_messages(p))) for p in chosen]
 
 
 def decode_round(model: Any, prompts: list[list[int]], steps: int, threads: int) -> dict[str, Any]:
