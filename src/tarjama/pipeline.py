@@ -35,6 +35,7 @@ from tarjama.text import (
 
 if TYPE_CHECKING:
     from tarjama.memory import TranslationMemory
+    from tarjama.retrieval import Retriever
     from tarjama.terms import Glossary
 
 __all__ = [
@@ -146,13 +147,16 @@ def translate_document(
     on_progress: Callable[[int], None] | None = None,
     glossary: Glossary | None = None,
     memory: TranslationMemory | None = None,
+    retriever: Retriever | None = None,
 ) -> TranslatedDocument:
     """Translate ``document`` with ``engine`` and render the English in the document's shape.
 
     ``glossary`` entries win over the built-in lexicon everywhere names are handled (engine
     hints, names given in English, checks, repair). With a ``memory``, a segment it already
     holds for this model and glossary version is taken from it and never reaches the engine;
-    what the engine makes is stored back. The one-document case of :func:`translate_documents`.
+    what the engine makes is stored back. A ``retriever`` shows a chat engine examples like
+    each paragraph and attaches the memory's fuzzy matches to each sentence as suggestions.
+    The one-document case of :func:`translate_documents`.
     """
     (translated,) = translate_documents(
         [document],
@@ -161,6 +165,7 @@ def translate_document(
         on_progress=on_progress,
         glossary=glossary,
         memory=memory,
+        retriever=retriever,
     )
     return translated
 
@@ -173,6 +178,7 @@ def translate_documents(
     on_progress: Callable[[int], None] | None = None,
     glossary: Glossary | None = None,
     memory: TranslationMemory | None = None,
+    retriever: Retriever | None = None,
 ) -> list[TranslatedDocument]:
     """Translate ``documents`` as :func:`translate_document` would, one result each, in order.
 
@@ -189,10 +195,10 @@ def translate_documents(
             translated
             for document in documents
             for translated in _translate_together(
-                [document], engine, context, on_progress, glossary, memory
+                [document], engine, context, on_progress, glossary, memory, retriever
             )
         ]
-    return _translate_together(documents, engine, context, on_progress, glossary, memory)
+    return _translate_together(documents, engine, context, on_progress, glossary, memory, retriever)
 
 
 @dataclass
@@ -228,6 +234,7 @@ def _translate_together(
     on_progress: Callable[[int], None] | None,
     glossary: Glossary | None,
     memory: TranslationMemory | None,
+    retriever: Retriever | None = None,
 ) -> list[TranslatedDocument]:
     """``documents`` through the stages side by side: one memory lookup, one engine call per
     distinct context (one in all, unless the engine is told each document's names), one store.
@@ -245,6 +252,8 @@ def _translate_together(
     )
     base = context or TranslationContext()
     base = replace(base, on_progress=on_progress) if on_progress is not None else base
+    if retriever is not None and capabilities.name_hints and base.retrieve is None:
+        base = replace(base, retrieve=retriever.examples)  # chat engines imitate examples
     for plan in plans:
         plan.fresh = [s for s in plan.todo if s.source not in hits]
         plan.context = base
@@ -269,6 +278,8 @@ def _translate_together(
                 plan.segments, translations, engine, plan.context, lexicon, terms
             )
             plan.engine_seconds += again_seconds
+        if retriever is not None:  # before the store: a sentence is no suggestion for itself
+            translations = retriever.attach(translations)
         made += [replace(t, model=who) for t in translations if t.segment_id in plan.answered]
         results.append(_result(plan, translations, hits, version))
     if memory is not None and made:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tarjama.document import Document
-from tarjama.engines.base import Engine, TranslationContext, open_engine
+from tarjama.engines.base import Engine, TranslationContext, capabilities_of, open_engine
 from tarjama.errors import InputError
 from tarjama.formats import read_document, read_document_bytes
 from tarjama.memory import TranslationMemory, open_memory
@@ -20,6 +20,7 @@ from tarjama.pipeline import TranslatedDocument, translate_document, translate_d
 from tarjama.settings import Settings, get_settings
 
 if TYPE_CHECKING:
+    from tarjama.retrieval import Retriever
     from tarjama.terms import Glossary
 
 __all__ = ["DEFAULT_MAX_INPUT_BYTES", "Translator", "load_document"]
@@ -118,6 +119,8 @@ class Translator:
         self._lock = threading.Lock()
         self._owns_memory = memory is True or isinstance(memory, (str, Path))
         self.memory: TranslationMemory | None = _open_memory(memory, self.settings)
+        self._retriever: Retriever | None = None
+        self._retriever_made = False
 
     @property
     def engine(self) -> Engine:
@@ -143,6 +146,37 @@ class Translator:
 
         return open_model(self.model, settings=self.settings, **self._options)
 
+    def make_retriever(self, exclude: Iterable[str] = ()) -> Retriever | None:
+        """What finds examples and suggestions for this Translator, leaving out ``exclude``
+        (an evaluation's sources): the memory's fuzzy matches (when it has a memory) and, for a
+        chat engine, the shipped example pool; ``None`` when there is neither.
+
+        The chat engine picks ``chat_examples`` of what it is offered; a few more are offered,
+        since it also drops any that repeat the paragraph."""
+        from tarjama.retrieval import Retriever, load_pool
+
+        chat = capabilities_of(self.engine).name_hints and self.settings.chat_examples > 0
+        if self.memory is None and not chat:
+            return None
+        return Retriever(
+            self.memory,
+            load_pool() if chat else None,
+            k=self.settings.chat_examples + 2 if chat else 0,
+            threshold=self.settings.fuzzy_threshold,
+            exclude=exclude,
+        )
+
+    @property
+    def retriever(self) -> Retriever | None:
+        """The retriever every call uses (made once: it caches what it learns of the index)."""
+        if not self._retriever_made:
+            _ = self.engine  # opened first (outside the lock it takes): the engine decides
+            with self._lock:
+                if not self._retriever_made:
+                    self._retriever = self.make_retriever()
+                    self._retriever_made = True
+        return self._retriever
+
     def translate(
         self, text: str, *, format: str = "text", glossary: Glossary | None = None
     ) -> str:
@@ -160,10 +194,12 @@ class Translator:
         context: TranslationContext | None = None,
         on_progress: Callable[[int], None] | None = None,
         glossary: Glossary | None = None,
+        retriever: Retriever | None = None,
     ) -> TranslatedDocument:
         """Translate a document (a path, bytes or a parsed Document) with per-segment results.
 
         ``glossary`` (per request or per document) wins over the built-in lexicon.
+        ``retriever`` replaces :attr:`retriever` (an evaluation's excludes its own set).
         """
         return translate_document(
             self._document(source, format, fields),
@@ -172,6 +208,7 @@ class Translator:
             on_progress=on_progress,
             glossary=glossary,
             memory=self.memory,
+            retriever=retriever or self.retriever,
         )
 
     def translate_documents(
@@ -197,6 +234,7 @@ class Translator:
             on_progress=on_progress,
             glossary=glossary,
             memory=self.memory,
+            retriever=self.retriever,
         )
 
     def _document(
@@ -211,6 +249,7 @@ class Translator:
             if self._engine is not None:
                 self._engine.close()
                 self._engine = None
+            self._retriever, self._retriever_made = None, False
             if self.memory is not None and self._owns_memory:
                 self.memory.close()
                 self.memory = None

@@ -20,11 +20,11 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from tarjama.document import Suggestion
-from tarjama.memory import serveable
+from tarjama.document import Suggestion, Translation
+from tarjama.memory import MEMORY_ENGINE, serveable
 from tarjama.retrieval._index import TrigramIndex
 from tarjama.retrieval._score import fold, match_score
 
@@ -89,14 +89,19 @@ class Retriever:
 
     def examples(self, sources: Sequence[str]) -> list[tuple[str, str]]:
         """(arabic, english) for one paragraph's sentences: the ``k`` best of the union of each
-        sentence's matches in the memory and the pool, one per source, best first."""
+        sentence's matches in the memory and the pool, one per source, best first. A match that
+        is one of the sentences itself is left out: it would hand the model its answer (the
+        memory's exact hits are served before the engine is asked at all)."""
         if self.k <= 0:
             return []
+        own = {fold(source) for source in sources}  # a sentence's own English is no example
         found: dict[str, Match] = {}
         for source in sources:
             memory, pool = self._matches(source)
             for match in (*memory, *pool):
                 key = fold(match.source)
+                if key in own:
+                    continue
                 if key not in found or _order(match) < _order(found[key]):
                     found[key] = match
         best = sorted(found.values(), key=_order)[: self.k]
@@ -106,6 +111,23 @@ class Retriever:
         """The memory's matches for ``source`` at or above the threshold, best first."""
         memory, _pool = self._matches(source)
         return tuple(m.suggestion() for m in memory if m.score >= self.threshold)
+
+    def attach(self, translations: Sequence[Translation]) -> list[Translation]:
+        """``translations`` with their :meth:`suggestions` (none without a memory). A match that
+        is the very English a sentence was served from the memory is not suggested again."""
+        if self.memory is None:
+            return list(translations)
+        attached: list[Translation] = []
+        for t in translations:
+            if t.engine == "passthrough":
+                attached.append(t)
+                continue
+            served = t.engine == MEMORY_ENGINE
+            found = tuple(
+                s for s in self.suggestions(t.source) if not (served and s.target == t.target)
+            )
+            attached.append(replace(t, suggestions=found) if found else t)
+        return attached
 
     def _matches(self, source: str) -> tuple[list[Match], list[Match]]:
         """(memory matches, pool matches) of one sentence, each best first."""
