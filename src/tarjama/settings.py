@@ -50,9 +50,6 @@ class Settings(BaseSettings):
     fuzzy_threshold: int = Field(75, ge=0, le=100)
     """Least 0–100 match score of a translation-memory suggestion shown beside a sentence
     (``--json``, ``/v1/translate``, the web page); 100 shows exact matches only."""
-    fuzzy_threshold: int = Field(75, ge=0, le=100)
-    """Least 0–100 match score of a translation-memory suggestion shown beside a sentence
-    (``--json``, ``/v1/translate``, the web page); 100 shows exact matches only."""
     offline: bool = False
     max_input_bytes: int = Field(2_000_000, ge=0)
     """Largest input accepted (0 = no limit): a bigger file is refused with a clear error
