@@ -5,11 +5,13 @@ loaded layer holds.
 Issue 13's targets are a load under 1 s and a match under 20 ms. Load is timed in fresh
 ``python -c`` processes (what a ``tarjama translate`` run pays), with the imports of tarjama
 (which the layer cannot be imported without) timed apart from reading the layer's data and the
-lexicon's. Matching is timed in this process on the first 1,000 words of the pool's UD PUD
-Arabic, one call per line as the pipeline calls the lexicon once per segment: the lexicon alone,
-the layer alone (``NameLayer.matches``), and both (``Lexicon.with_names().find``, what the
-pipeline does). Memory is the layer's Python allocations after loading (tracemalloc, in a fresh
-process of its own, since tracing slows loading) and the process's resident size.
+lexicon's; and again with the package's ``__init__`` (the public API: pipeline, translator,
+settings) left out, to tell what the layer costs from what every tarjama process pays.
+Matching is timed in this process on the first 1,000 words of the pool's UD PUD Arabic, one
+call per line as the pipeline calls the lexicon once per segment: the lexicon alone, the layer
+alone (``NameLayer.matches``), and both (``Lexicon.with_names().find``, what the pipeline
+does). Memory is the layer's Python allocations after loading (tracemalloc, in a fresh process
+of its own, since tracing slows loading) and the process's resident size.
 """
 
 from __future__ import annotations
@@ -51,6 +53,10 @@ def rss():
                 found[key] = int(value.split()[0]) * 1024
     return found
 
+if sys.argv[1] == "bare":  # the package without its __init__ (the public API's imports)
+    import importlib.util
+    spec = importlib.util.find_spec("tarjama")
+    sys.modules["tarjama"] = importlib.util.module_from_spec(spec)
 from tarjama.terms.lexicon import Lexicon
 from tarjama.terms.names import NameLayer
 imported = time.perf_counter()
@@ -152,8 +158,12 @@ def _child(mode: str) -> dict[str, Any]:
 
 
 def _measure_load(plan: NameBenchPlan, say: Callable[[str], None]) -> dict[str, Any]:
-    say(f"load: {plan.load_runs} fresh processes, then one with tracemalloc")
+    say(
+        f"load: 2 x {plan.load_runs} fresh processes (with and without tarjama/__init__), then"
+        " one with tracemalloc"
+    )
     runs = [_child("time") for _ in range(plan.load_runs)]
+    bare = [_child("bare") for _ in range(plan.load_runs)]
     traced = _child("trace")
     mib = 2**20
 
@@ -168,6 +178,8 @@ def _measure_load(plan: NameBenchPlan, say: Callable[[str], None]) -> dict[str, 
             [r["layer_data_s"] + r["lexicon_data_s"] for r in runs]
         ),
         "in_process_s": _summary([r["in_process_s"] for r in runs]),
+        "bare_imports_s": _summary([r["imports_s"] for r in bare]),
+        "bare_in_process_s": _summary([r["in_process_s"] for r in bare]),
         "process_wall_s": _summary([r["process_wall_s"] for r in runs]),
         "rss_after_imports_mib": round(
             statistics.median(rss(r, "rss_after_imports") for r in runs), 1
@@ -289,6 +301,9 @@ def _markdown(results: dict[str, Any]) -> str:
         f"| layer + lexicon data | {seconds('layer_and_lexicon_data_s')} |",
         f"| imports + layer + lexicon, in the process | {seconds('in_process_s')} |",
         f"| whole process, start to exit (interpreter included) | {seconds('process_wall_s')} |",
+        f"| imports without `tarjama/__init__` (the layer's and lexicon's own modules only) "
+        f"| {seconds('bare_imports_s')} |",
+        f"| those imports + layer + lexicon, in the process | {seconds('bare_in_process_s')} |",
         "",
         f"## Match, {article['what']} ({article['words']} words, {article['lines']} lines; "
         f"median and p95 of {match['both']['runs']} passes after one warm-up)",
