@@ -147,7 +147,11 @@ def translate(
     beam: Annotated[int | None, typer.Option(min=1, help="Beam size (CTranslate2 models).")] = None,
     threads: Annotated[int | None, typer.Option(min=0, help="CPU threads (0 = all cores).")] = None,
     as_json: Annotated[
-        bool, typer.Option("--json", help="Per-segment JSON: source, target, offsets, score.")
+        bool,
+        typer.Option(
+            "--json",
+            help="Per-segment JSON: source, target, offsets, score, flags, memory suggestions.",
+        ),
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     glossary: Annotated[
