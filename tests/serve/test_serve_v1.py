@@ -48,6 +48,7 @@ def test_translate_returns_the_document_and_every_segment(server: Server) -> Non
     for segment in body["segments"]:
         assert set(segment) == {
             "id", "block", "source", "target", "start", "end", "score", "engine", "model", "flags",
+            "suggestions",
         }  # fmt: skip
         assert isinstance(segment["flags"], list)
     for segment in body["segments"][:2]:

@@ -28,6 +28,7 @@ __all__ = [
     "ModelInfo",
     "ModelsResponse",
     "SegmentResult",
+    "SuggestionResult",
     "TranslateFileResponse",
 ]
 
@@ -139,6 +140,15 @@ class DocumentRequest(BaseModel):
     )
 
 
+class SuggestionResult(BaseModel):
+    """A translation-memory match for a sentence, as CAT tools show them beside it."""
+
+    source: str = Field(description="The stored Arabic that is like the sentence")
+    target: str = Field(description="Its English in the memory")
+    score: int = Field(ge=0, le=100, description="How alike the two sources are, 0-100")
+    origin: str = Field(description="human (a person's translation) or engine")
+
+
 class SegmentResult(BaseModel):
     """One sentence: where it was, what it became, and how sure the engine was."""
 
@@ -152,6 +162,11 @@ class SegmentResult(BaseModel):
     engine: str
     model: str
     flags: list[str] = Field(description="Quality flags (untranslated_arabic, number_missing …)")
+    suggestions: list[SuggestionResult] = Field(
+        default_factory=list,
+        description="Memory matches at or above TARJAMA_FUZZY_THRESHOLD (75), best first; a "
+        "person's translation first at equal score",
+    )
 
 
 class DocumentResponse(BaseModel):

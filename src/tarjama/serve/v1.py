@@ -1,7 +1,8 @@
 """tarjama's native API under /v1, plus /health and /metrics.
 
 ``POST /v1/translate`` takes a whole document and answers with the English in the document's
-shape and every sentence's source, target, offsets, score and flags; glossaries live under
+shape and every sentence's source, target, offsets, score, flags and memory suggestions (fuzzy
+matches at or above ``TARJAMA_FUZZY_THRESHOLD``); glossaries live under
 ``/v1/glossaries``. Errors are ``{"error": …}`` with the statuses of :mod:`.errors`.
 """
 

@@ -171,6 +171,33 @@ function flagBadge(code, help) {
   return badge;
 }
 
+// A translation-memory match beside the English, as CAT tools show them: how alike the stored
+// Arabic is (0-100), whose English it is, and the English itself; the stored Arabic on hover.
+function suggestionNote(suggestion) {
+  const note = document.createElement("span");
+  note.className = "suggestion";
+  note.dataset.score = String(suggestion.score);
+  note.dataset.origin = suggestion.origin;
+  note.tabIndex = 0;
+  note.setAttribute("role", "note");
+  const who = suggestion.origin === "human" ? "a person's translation" : "machine translation";
+  note.setAttribute("aria-label", `memory match ${suggestion.score}%, ${who}: ${suggestion.target}`);
+  const score = document.createElement("span");
+  score.className = "suggestion-score";
+  score.textContent = `${suggestion.score}%${suggestion.origin === "human" ? " ✎" : ""}`;
+  const target = document.createElement("span");
+  target.className = "suggestion-target";
+  target.lang = "en";
+  target.textContent = suggestion.target;
+  const source = document.createElement("span");
+  source.className = "suggestion-source";
+  source.lang = "ar";
+  source.dir = "rtl";
+  source.textContent = suggestion.source;
+  note.append(score, target, source);
+  return note;
+}
+
 function sentence(segment, side, flagHelp) {
   const span = document.createElement("span");
   span.className = "seg";
@@ -186,6 +213,13 @@ function sentence(segment, side, flagHelp) {
     flags.className = "flags";
     for (const code of segment.flags) flags.append(flagBadge(code, flagHelp[code] || code));
     span.append(flags);
+  }
+  const suggestions = segment.suggestions || [];
+  if (side === "tgt" && suggestions.length) {
+    const list = document.createElement("span");
+    list.className = "suggestions";
+    list.append(...suggestions.map(suggestionNote));
+    span.append(list);
   }
   return span;
 }
@@ -229,9 +263,11 @@ function renderResult(data) {
   warnings.hidden = data.warnings.length === 0;
   const segments = data.blocks.flatMap((b) => b.segments);
   const flagged = segments.filter((s) => s.flags.length).length;
+  const matched = segments.filter((s) => (s.suggestions || []).length).length;
   $("result").hidden = false;
   $("status-text").textContent =
-    `${data.name ? data.name + ": " : ""}${segments.length} sentences, ${flagged} flagged.`;
+    `${data.name ? data.name + ": " : ""}${segments.length} sentences, ${flagged} flagged` +
+    (matched ? `, ${matched} with memory matches.` : ".");
 }
 
 // Hovering or focusing a sentence on either side lights up both it and its twin.
