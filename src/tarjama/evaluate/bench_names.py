@@ -10,8 +10,9 @@ settings) left out, to tell what the layer costs from what every tarjama process
 Matching is timed in this process on the first 1,000 words of the pool's UD PUD Arabic, one
 call per line as the pipeline calls the lexicon once per segment: the lexicon alone, the layer
 alone (``NameLayer.matches``), and both (``Lexicon.with_names().find``, what the pipeline
-does). Memory is the layer's Python allocations after loading (tracemalloc, in a fresh process
-of its own, since tracing slows loading) and the process's resident size.
+does), one pass of each in turn (timed in blocks, one after the other, they drifted apart with
+the load of the machine). Memory is the layer's Python allocations after loading (tracemalloc,
+in a fresh process of its own, since tracing slows loading) and the process's resident size.
 """
 
 from __future__ import annotations
@@ -209,18 +210,18 @@ def _measure_match(
         "layer": layer.matches,
         "both": both.find,
     }
-    results: dict[str, dict[str, Any]] = {}
-    for label, find in ways.items():
-        say(f"match: {label}, {runs} passes over {len(lines)} lines")
-        found = sum(len(find(line)) for line in lines)  # warm-up, and what it finds
-        times = []
-        for _ in range(runs):
+    # warm-up, and what each finds
+    found = {label: sum(len(find(line)) for line in lines) for label, find in ways.items()}
+    say(f"match: {runs} passes of each over {len(lines)} lines, interleaved")
+    times: dict[str, list[float]] = {label: [] for label in ways}
+    for _ in range(runs):
+        # one pass of each in turn, so a burst of other work on the machine hits all three alike
+        for label, find in ways.items():
             started = time.perf_counter_ns()
             for line in lines:
                 find(line)
-            times.append((time.perf_counter_ns() - started) / 1e6)
-        results[label] = {**_summary(times, 2), "matches": found}
-    return results
+            times[label].append((time.perf_counter_ns() - started) / 1e6)
+    return {label: {**_summary(times[label], 2), "matches": found[label]} for label in ways}
 
 
 def run_names_benchmark(
@@ -306,7 +307,7 @@ def _markdown(results: dict[str, Any]) -> str:
         f"| those imports + layer + lexicon, in the process | {seconds('bare_in_process_s')} |",
         "",
         f"## Match, {article['what']} ({article['words']} words, {article['lines']} lines; "
-        f"median and p95 of {match['both']['runs']} passes after one warm-up)",
+        f"median and p95 of {match['both']['runs']} passes of each, interleaved, after a warm-up)",
         "",
         "| what | median ms | p95 ms | matches |",
         "|---|---|---|---|",
