@@ -199,6 +199,14 @@ def _headline_lines(report: Mapping[str, Any]) -> list[str]:
             f"- Reference name recall: {_pct(names['share'])} "
             f"({names['found']} of {names['names']} proper-name words of the reference)"
         )
+    retrieval = report.get("retrieval")
+    if retrieval:
+        shown = "shown" if retrieval.get("examples") else "not shown"
+        lines.append(
+            f"- Retrieved examples: {shown}; excluded because their source is in this set: "
+            f"{retrieval.get('excluded_pool', 0)} example-pool pairs, "
+            f"{retrieval.get('excluded_memory', 0)} memory pairs"
+        )
     return lines
 
 

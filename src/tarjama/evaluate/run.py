@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tarjama.engines.base import TranslationContext
 from tarjama.errors import InputError
@@ -30,6 +30,9 @@ from tarjama.evaluate.report import machine_info, render_markdown, score_stats, 
 from tarjama.evaluate.scoring import fact_flag_rate, score_corpus, sentence_chrf_pp
 from tarjama.formats import read_document
 from tarjama.translator import Translator
+
+if TYPE_CHECKING:
+    from tarjama.retrieval import Retriever
 
 __all__ = ["EvalResult", "evaluate", "load_records", "write_report"]
 
@@ -61,6 +64,9 @@ class EvalResult:
     """Reference name recall (:func:`~tarjama.evaluate.names_recall.name_recall`)."""
     fact_flags: dict[str, Any] = field(default_factory=dict)
     """Fact flags per 100 segments (:func:`~tarjama.evaluate.scoring.fact_flag_rate`)."""
+    retrieval: dict[str, Any] = field(default_factory=dict)
+    """Retrieved examples: shown or not, and the pool and memory pairs excluded because their
+    source is in the set (empty for a folder re-reported from its records)."""
 
     def summary(self) -> dict[str, Any]:
         """The headline figures and where the full report is: short enough for a terminal."""
@@ -106,6 +112,7 @@ class EvalResult:
             "plots_note": self.plots_note,
             "names": self.names,
             "fact_flags": self.fact_flags,
+            "retrieval": self.retrieval,
         }
 
 
@@ -177,6 +184,8 @@ def evaluate(
     if on_progress is not None:
         on_progress(sum(1 for i in done if i < len(sources)))
     context = TranslationContext(document_context=False)
+    # examples and suggestions never come from the set being scored (issue 12)
+    retriever = translator.make_retriever(exclude=sources)
     _end_cut_line(segments_path)
     with segments_path.open("a", encoding="utf-8") as sink:
         for start in range(0, len(sources), chunk):
@@ -185,7 +194,7 @@ def evaluate(
                 continue
             document = read_document("\n".join(sources[i] for i in todo), "lines")
             began = time.perf_counter()
-            result = translator.translate_document(document, context=context)
+            result = translator.translate_document(document, context=context, retriever=retriever)
             elapsed = time.perf_counter() - began
             by_block: dict[str, list[Any]] = {}
             for t in result.translations:
@@ -215,7 +224,20 @@ def evaluate(
         set_name=set_name,
         entity_matcher=entity_matcher,
         plots=plots,
+        retrieval=_retrieval_summary(retriever),
     )
+
+
+def _retrieval_summary(retriever: Retriever | None) -> dict[str, Any]:
+    """What the report says of retrieved examples: whether there were any, and how many pairs
+    of the pool and the memory were left out because their source is in the set."""
+    if retriever is None:
+        return {"examples": False, "excluded_pool": 0, "excluded_memory": 0}
+    return {
+        "examples": retriever.k > 0,
+        "excluded_pool": retriever.excluded_pool,
+        "excluded_memory": retriever.excluded_memory,
+    }
 
 
 def write_report(
@@ -227,6 +249,7 @@ def write_report(
     set_name: str | None = None,
     entity_matcher: EntityMatcher | None = None,
     plots: bool = True,
+    retrieval: Mapping[str, Any] | None = None,
 ) -> EvalResult:
     """Score ``records`` and write ``report.json``, ``report.md`` and the plots to ``out_dir``.
 
@@ -281,6 +304,7 @@ def write_report(
         plots_note=plots_note,
         names=name_recall(records),
         fact_flags=fact_flag_rate(records),
+        retrieval=dict(retrieval or {}),
     )
     report = result.to_dict()
     result.report_path.write_text(

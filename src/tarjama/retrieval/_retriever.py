@@ -12,7 +12,8 @@ At equal score a person's translation comes first, then the engine's, then the p
   fuzzy threshold, attached to each sentence for a person to see.
 
 An evaluation must never be shown its own answers: ``exclude`` holds sources (folded) that no
-match may have; :attr:`Retriever.excluded_pool` says how many pool pairs that removed.
+match may have; :attr:`Retriever.excluded_pool` and :attr:`Retriever.excluded_memory` say how
+many pool pairs and memory entries that removed.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ class Retriever:
         self.excluded_pool = (
             sum(1 for text in pool.folded if text in self.exclude) if pool and self.exclude else 0
         )
+        self.excluded_memory = _count_in_memory(memory, self.exclude) if memory else 0
         self._memory_index = TrigramIndex(memory.reading) if memory is not None else None
         self._cache: dict[str, tuple[list[Match], list[Match]]] = {}
         self._lock = threading.Lock()
@@ -181,6 +183,23 @@ class Retriever:
             if held is None or _preferred(match, row["updated"], *held):
                 best[row["source"]] = (match, row["updated"])
         return sorted((match for match, _ in best.values()), key=_order)
+
+
+def _count_in_memory(memory: TranslationMemory, folded: frozenset[str]) -> int:
+    """How many memory entries have one of the ``folded`` sources (the index holds them
+    folded the same way)."""
+    texts = sorted(folded)
+    count = 0
+    with memory.reading() as conn:
+        for start in range(0, len(texts), 500):
+            chunk = texts[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            count += int(
+                conn.execute(
+                    f"SELECT count(*) FROM sources WHERE text IN ({marks})", chunk
+                ).fetchone()[0]
+            )
+    return count
 
 
 def _preferred(match: Match, updated: str, held: Match, held_updated: str) -> bool:
