@@ -10,7 +10,7 @@ MODEL ?= qwen2.5-coder-1.5b-instruct
 # torch is pinned to the CPU build that ships on this machine type; a loose range pulls a CUDA build.
 TORCH ?= torch==2.13.0
 
-.PHONY: demo install model test test-deps lint bench bench-names bench-job bench-feeds loadtest soak clean
+.PHONY: demo install model test test-deps lint bench bench-names bench-retrieval bench-job bench-feeds loadtest soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +47,13 @@ $(VENV)/.bench-installed: $(VENV)/.test-installed
 	$(BIN)/pip install --quiet -e '.[llama,ctranslate2,convert,test,eval,bench]'
 	touch $@
 
-bench: $(VENV)/.bench-installed model bench-names
+bench: $(VENV)/.bench-installed model bench-names bench-retrieval
 	$(BIN)/tarjama bench -o bench --article $(SHARED)/examples/article-01.ar.txt
+
+# Retrieval (issue 12): examples for each paragraph of the example article from a 100,000-pair
+# memory built for the run plus the shipped pool (median, p95). Writes bench/retrieval/bench-retrieval.{json,md}.
+bench-retrieval: $(VENV)/.bench-installed
+	$(BIN)/tarjama bench retrieval -o bench/retrieval --article $(SHARED)/examples/article-01.ar.txt
 
 # The name layer (issue 13): load time in fresh processes (imports apart from data), match time
 # for the first 1,000 words of the pool's UD PUD Arabic, memory. Writes bench/names/bench-names.{json,md}.

@@ -89,7 +89,7 @@ app.add_typer(job_app, name="job")
 app.add_typer(feeds_app, name="feeds")
 bench_app = typer.Typer(
     help="Speed benchmarks: engines and pipeline; corpus jobs (bench job); feeds (bench feeds);"
-    " the name layer (bench names)."
+    " the name layer (bench names); retrieval (bench retrieval)."
 )
 app.add_typer(bench_app, name="bench")
 err = Console(stderr=True)
@@ -578,6 +578,33 @@ def bench_names_command(
     with user_errors():
         run_names_benchmark(out, plan=plan, progress=lambda line: err.print(line, highlight=False))
         err.print(f"results: {out / 'bench-names.md'}", highlight=False)
+
+
+@bench_app.command("retrieval")
+def bench_retrieval_command(
+    article: Annotated[Path, typer.Option(help="The article whose paragraphs are timed.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Results folder.")] = Path(
+        "bench/retrieval"
+    ),
+    quick: Annotated[bool, typer.Option(help="6,000 pairs, one pass, no waiting.")] = False,
+    pairs: Annotated[int, typer.Option(min=1, help="Pairs in the memory built.")] = 100_000,
+    passes: Annotated[int, typer.Option(min=1, help="Later passes over the article.")] = 5,
+    max_load: Annotated[
+        float, typer.Option(help="Wait for the 1-minute load average to fall under this.")
+    ] = 2.0,
+    wait: Annotated[float, typer.Option(help="Seconds to wait for it at most.")] = 300.0,
+) -> None:
+    """Retrieval: examples per paragraph on a 100,000-pair memory (median, p95), pool load."""
+    from tarjama.evaluate.bench_retrieval import RetrievalBenchPlan, run_retrieval_benchmark
+
+    plan = RetrievalBenchPlan.quick_plan() if quick else RetrievalBenchPlan(
+        pairs=pairs, passes=passes, max_load=max_load, wait_s=wait,
+    )  # fmt: skip
+    with user_errors():
+        run_retrieval_benchmark(
+            out, article, plan=plan, progress=lambda line: err.print(line, highlight=False)
+        )
+        err.print(f"results: {out / 'bench-retrieval.md'}", highlight=False)
 
 
 @models_app.command("list")

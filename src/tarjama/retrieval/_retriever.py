@@ -114,6 +114,12 @@ class Retriever:
         memory, _pool = self._matches(source)
         return tuple(m.suggestion() for m in memory if m.score >= self.threshold)
 
+    def forget(self) -> None:
+        """Drop the matches remembered per sentence (what the index taught it stays): a long-
+        lived retriever whose memory has changed, or a benchmark timing the searches."""
+        with self._lock:
+            self._cache.clear()
+
     def attach(self, translations: Sequence[Translation]) -> list[Translation]:
         """``translations`` with their :meth:`suggestions` (none without a memory). A match that
         is the very English a sentence was served from the memory is not suggested again."""
