@@ -118,6 +118,7 @@ class LlamaChatBackend:
         #: already held; ``prefix_state`` says whether the prefix was "loaded" or "computed".
         self.prompt_tokens_evaluated = 0
         self.prompt_tokens_reused = 0
+        self.requests = 0
         self.prefix_state: str | None = None
 
     def _piece(self, token: int) -> str:
@@ -149,6 +150,11 @@ class LlamaChatBackend:
         probes = [self.prompt_tokens([*messages, {"role": "user", "content": p}]) for p in _PROBES]
         self._prefix = probes[0][: _common(probes[0], *probes[1:])]
         self._prefix_ready = not self._prefix
+
+    @property
+    def prefix_tokens(self) -> int:
+        """Tokens of the fixed prefix whose state is computed once (0: none set)."""
+        return len(self._prefix)
 
     def state_file(self) -> Path:
         """Where this model's prefix state is kept (see :func:`state_path`)."""
@@ -245,6 +251,7 @@ class LlamaChatBackend:
                 return Completion("", truncated=True)
         self._ensure_prefix()
         self._feed(tokens)
+        self.requests += 1
         out: list[int] = []
         logprobs: list[float] = []
         truncated = False

@@ -254,9 +254,11 @@ class OpenAIEngine:
         parallel: int = 4,
         chat_examples: int | None = None,
         chat_history: int | None = None,
+        transport: httpx.BaseTransport | None = None,
         **_: Any,
     ) -> None:
-        """``chat_examples`` and ``chat_history`` default to the settings of the same names."""
+        """``chat_examples`` and ``chat_history`` default to the settings of the same names;
+        ``transport`` is httpx's (a proxy's, or one that records what is sent)."""
         model_name = model or (str(model_path) if model_path else "")
         if not model_name:
             raise EngineError("the openai engine needs a model name (openai:MODEL)")
@@ -269,6 +271,7 @@ class OpenAIEngine:
             backoff=backoff,
             context_window=context_window,
             parallel=parallel,
+            transport=transport,
         )
         self.model_id = model_name
         self._chat = ChatTranslator(
