@@ -22,7 +22,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -33,9 +33,10 @@ import pytest
 
 from tarjama import Translator
 from tarjama.document import Segment
-from tarjama.engines.base import TRUNCATED, open_engine
+from tarjama.engines.base import TRUNCATED, TranslationContext, open_engine
+from tarjama.engines.chat import fixed_messages, number_sentences
 from tarjama.engines.openai_engine import OpenAIEngine
-from tarjama.errors import EngineError
+from tarjama.errors import EngineError, StorageError
 from tarjama.settings import Settings
 
 MODEL_ALIAS = "gemma-3-270m"
@@ -56,9 +57,23 @@ def _segments(texts: list[str], block: str = "p1") -> list[Segment]:
 # --- a real OpenAI-compatible server: llama-cpp-python's, on Gemma-3-270M -------------------
 
 
+@dataclass(frozen=True)
+class Served:
+    url: str
+    log: Path
+    """The server's output: llama-cpp-python is verbose by default and says there how many
+    prompt tokens each request found in its cache ("prefix-match hit")."""
+
+
 @pytest.fixture(scope="module")
-def llama_server(gemma_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``python -m llama_cpp.server`` on the Gemma GGUF; yields its ``/v1`` base URL."""
+def llama_server(served: Served) -> str:
+    """The real server's ``/v1`` base URL."""
+    return served.url
+
+
+@pytest.fixture(scope="module")
+def served(gemma_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """``python -m llama_cpp.server`` on the Gemma GGUF."""
     pytest.importorskip("llama_cpp")
     pytest.importorskip("uvicorn", reason="llama-cpp-python[server] is not installed")
     pytest.importorskip("fastapi", reason="llama-cpp-python[server] is not installed")
@@ -93,7 +108,7 @@ def llama_server(gemma_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> 
                     + log_path.read_text(errors="replace")[-3000:]
                 )
             time.sleep(0.25)
-        yield base_url
+        yield Served(base_url, log_path)
     finally:
         process.terminate()
         try:
@@ -166,6 +181,59 @@ def test_translator_uses_the_real_server_from_settings(
     assert translation.engine == "openai" and translation.model == MODEL_ALIAS
     assert translation.score is None
     assert isinstance(result.output, str)
+
+
+class Recording(httpx.HTTPTransport):
+    """httpx's own transport, keeping the JSON of every request it sends."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bodies: list[dict[str, Any]] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.bodies.append(json.loads(request.content))
+        return super().handle_request(request)
+
+
+@pytest.mark.slow
+def test_retrieved_examples_reach_the_real_server_after_its_cached_prefix(
+    served: Served, article_segments: list[Segment]
+) -> None:
+    """The retrieve hook's pairs go out as one numbered exchange right after the fixed prefix,
+    the answers come back, and the server finds the prefix in its cache on the next request."""
+    pairs = [
+        ("وقال المتحدث إن المحادثات مستمرة.", "The spokesman said the talks were continuing."),
+        ("ورفض الوزير التعليق.", "The minister declined to comment."),
+    ]
+    asked: list[list[str]] = []
+
+    def retrieve(texts: Sequence[str]) -> list[tuple[str, str]]:
+        asked.append(list(texts))
+        return pairs
+
+    segments = [
+        Segment(f"b{i}:0", f"b{i}", 0, s.source, 0, len(s.source))
+        for i, s in enumerate(article_segments[9:11])
+    ]
+    transport = Recording()
+    start = served.log.stat().st_size
+    engine = OpenAIEngine(
+        base_url=served.url, model=MODEL_ALIAS, timeout=60.0, chat_examples=2, transport=transport
+    )
+    with engine:
+        hyps = engine.translate(segments, TranslationContext(retrieve=retrieve))
+    assert len(hyps) == 2 and all(isinstance(h.text, str) for h in hyps)
+    assert asked[:2] == [[segments[0].source], [segments[1].source]]
+    first = transport.bodies[0]["messages"]
+    assert first[:3] == fixed_messages()
+    assert first[3:5] == [
+        {"role": "user", "content": number_sentences([a for a, _ in reversed(pairs)])},
+        {"role": "assistant", "content": number_sentences([e for _, e in reversed(pairs)])},
+    ]
+    assert all(body["messages"][:3] == fixed_messages() for body in transport.bodies)
+    log = served.log.read_bytes()[start:].decode("utf-8", errors="replace")
+    hits = [int(n) for n in re.findall(r"(\d+) prefix-match hit", log)]
+    assert hits and max(hits) > 100  # the system message and built-in examples, not recomputed
 
 
 # --- a stand-in for a remote endpoint ------------------------------------------------------
@@ -461,3 +529,102 @@ def test_a_sentence_whose_answers_keep_getting_cut_is_asked_for_in_smaller_piece
     answered = "".join(text for text in asked if len(text) <= 80).replace(" ", "")
     # the pieces answered whole are the sentence (then again, if a second opinion was asked)
     assert answered.startswith(source.replace(" ", ""))
+
+
+# --- retrieved examples ----------------------------------------------------------------------
+
+RETRIEVED = [
+    ("رفض المتحدث التعليق على الخبر.", "The spokesman declined to comment on the report."),
+    ("ورفض الوزير التعليق.", "(the sentence itself: never shown)"),
+    ("ورفض الرئيس التعليق.", "The president declined to comment."),
+    ("رفضت الوزارة التعليق.", "The ministry declined to comment."),
+    ("وامتنع الوزير عن الرد.", "The minister did not answer."),
+]
+
+
+def test_retrieved_examples_are_one_numbered_exchange_best_last(stand_in: StandIn) -> None:
+    asked: list[list[str]] = []
+
+    def retrieve(texts: Sequence[str]) -> list[tuple[str, str]]:
+        asked.append(list(texts))
+        return RETRIEVED
+
+    with _engine(stand_in.url, chat_examples=3) as engine:
+        engine.translate(ONE, TranslationContext(retrieve=retrieve))
+    assert asked == [["ورفض الوزير التعليق."]]
+    (request,) = stand_in.requests
+    messages = request.body["messages"]
+    assert messages[:3] == fixed_messages()  # the prefix first, unchanged
+    shown = [RETRIEVED[3], RETRIEVED[2], RETRIEVED[0]]  # the best three but itself, best last
+    assert messages[3:] == [
+        {"role": "user", "content": number_sentences([a for a, _ in shown])},
+        {"role": "assistant", "content": number_sentences([e for _, e in shown])},
+        {"role": "user", "content": "ورفض الوزير التعليق."},
+    ]
+
+
+def test_a_paragraph_asks_once_with_all_its_sentences(stand_in: StandIn) -> None:
+    stand_in.script(ok("[1] The minister declined to comment.\n[2] The talks resumed."))
+    asked: list[list[str]] = []
+
+    def retrieve(texts: Sequence[str]) -> list[tuple[str, str]]:
+        asked.append(list(texts))
+        return RETRIEVED[:1]
+
+    with _engine(stand_in.url, chat_examples=3) as engine:
+        hyps = engine.translate(
+            _segments(["ورفض الوزير التعليق.", "واستؤنفت المحادثات."]),
+            TranslationContext(retrieve=retrieve),
+        )
+    assert [h.text for h in hyps] == ["The minister declined to comment.", "The talks resumed."]
+    assert asked == [["ورفض الوزير التعليق.", "واستؤنفت المحادثات."]]
+    messages = stand_in.requests[0].body["messages"]
+    assert messages[3]["content"] == "[1] " + RETRIEVED[0][0]
+    assert messages[-1]["content"] == "[1] ورفض الوزير التعليق.\n[2] واستؤنفت المحادثات."
+    assert stand_in.requests[0].body["stop"] == ["\n[3]"]  # a run-on third line ends the answer
+
+
+def test_no_retrieved_examples_when_the_setting_is_zero(stand_in: StandIn) -> None:
+    asked: list[Sequence[str]] = []
+    context = TranslationContext(retrieve=lambda texts: asked.append(texts) or RETRIEVED)
+    with _engine(stand_in.url, chat_examples=0) as engine:
+        assert engine.prompt_version != _engine(stand_in.url, chat_examples=3).prompt_version
+        engine.translate(ONE, context)
+    assert asked == []
+    assert len(stand_in.requests[0].body["messages"]) == len(fixed_messages()) + 1
+
+
+def test_retrieved_examples_go_first_when_the_window_is_tight(stand_in: StandIn) -> None:
+    """Long examples that do not fit are dropped before the running context is."""
+    long_pairs = [
+        (f"جملة طويلة رقم {i} " * 60, f"Long sentence number {i} " * 40) for i in range(3)
+    ]
+    paragraphs = [*_segments(["ورفض الوزير التعليق."], "p1"), *_segments(["وغادر."], "p2")]
+    context = TranslationContext(retrieve=lambda texts: long_pairs)
+    with _engine(stand_in.url, chat_examples=3, context_window=1000) as engine:
+        engine.translate(paragraphs, context)
+    first, second = (r.body["messages"] for r in stand_in.requests)
+    assert first == [*fixed_messages(), {"role": "user", "content": "ورفض الوزير التعليق."}]
+    assert second[3:] == [
+        {"role": "user", "content": "ورفض الوزير التعليق."},  # the context is kept
+        {"role": "assistant", "content": "The minister declined to comment."},
+        {"role": "user", "content": "وغادر."},
+    ]
+    with _engine(stand_in.url, chat_examples=3, context_window=8192) as roomy:
+        roomy.translate(paragraphs[:1], context)
+    assert number_sentences([a for a, _ in reversed(long_pairs)]) in [
+        m["content"] for m in stand_in.requests[-1].body["messages"]
+    ]
+
+
+def test_a_failing_retrieval_costs_the_examples_not_the_translation(
+    stand_in: StandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    def retrieve(texts: Sequence[str]) -> list[tuple[str, str]]:
+        raise StorageError("the memory database is locked")
+
+    with _engine(stand_in.url) as engine, caplog.at_level("WARNING"):
+        (hyp,) = engine.translate(ONE, TranslationContext(retrieve=retrieve))
+    assert hyp.text == "The minister declined to comment."
+    assert len(stand_in.requests[0].body["messages"]) == len(fixed_messages()) + 1
+    assert "no retrieved examples for this paragraph: the memory database is locked" in caplog.text
