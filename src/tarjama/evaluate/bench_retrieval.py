@@ -15,7 +15,10 @@ by tarjama's segmenter, against that memory and the shipped pool together, as a 
 * **first pass**: a fresh retriever, nothing learnt yet (a fresh ``tarjama translate``);
 * **later passes**: the same retriever after :meth:`Retriever.forget`: every search is done
   again, but the trigram counts it read from the index are known (a server, a long job);
-* **suggestions**: :meth:`Retriever.suggestions` per sentence, on a forgotten retriever.
+* **suggestions**: :meth:`Retriever.suggestions` per sentence, on a forgotten retriever;
+* **recall**: stored sources with one word dropped, searched: how often the stored one is
+  the best suggestion (the candidate search reads only the rarest trigrams; this says what
+  that misses).
 
 Also measured: the pool's load time (read and index; in-process, after its first load when the
 modules are imported), the package bytes of the pool, and the memory file's size.
@@ -51,6 +54,7 @@ class RetrievalBenchPlan:
     passes: int = 5  # later passes over the article
     k: int = 5
     seed: int = 0
+    probes: int = 200  # stored sources searched with a word dropped (recall)
     max_load: float | None = 2.0
     wait_s: float = 300.0
     quick: bool = False
@@ -96,6 +100,26 @@ def article_paragraphs(path: Path) -> list[list[str]]:
         for block in document.blocks
     ]
     return [p for p in paragraphs if p]
+
+
+def _recall(memory: Any, retriever: Any, plan: RetrievalBenchPlan) -> dict[str, Any]:
+    """Does the search find what it should? ``plan.probes`` stored sources, each with one word
+    (not the first) dropped, are searched; how often the stored one is the best suggestion."""
+    rng = random.Random(plan.seed + 1)
+    stored = [entry.source for entry in memory.iter_entries()]
+    probes = [s for s in rng.sample(stored, min(plan.probes, len(stored))) if len(s.split()) > 4]
+    found = 0
+    for source in probes:
+        words = source.split()
+        del words[rng.randrange(1, len(words))]
+        best = retriever.suggestions(" ".join(words))
+        found += bool(best) and best[0].source == source
+    return {
+        "probes": len(probes),
+        "top1": found,
+        "what": "stored sources (over 4 words) with one word dropped, searched as suggestions; "
+        "top1: the stored one came first",
+    }
 
 
 def _percentile(values: Sequence[float], share: float) -> float:
@@ -201,6 +225,7 @@ def run_retrieval_benchmark(
         pool_times = [_timed(partial(pool_only.examples, p)) for p in paragraphs]
         results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
         sample = retriever.examples(paragraphs[0])
+        results["recall"] = _recall(memory, Retriever(memory, pool, threshold=0), plan)
     results["paragraph_ms"] = {
         "first_pass": _summary(first),
         "later_passes": _summary(later),
@@ -263,6 +288,9 @@ def _markdown(results: dict[str, Any]) -> str:
             ),
             "",
             f"Target (< {TARGET_MS:.0f} ms per paragraph): {results['targets']}.",
+            "",
+            f"Recall: {results['recall']['top1']} of {results['recall']['probes']} "
+            f"({results['recall']['what']}).",
             "",
         ]
     )

@@ -11,7 +11,8 @@ the query reads posting lists itself, rarest trigram first, up to a budget of po
 adds each trigram's idf to the entries holding it: a bm25 without length normalisation, which
 the fuzzy re-score that follows (:func:`~tarjama.retrieval.match_score`) makes up for.
 How many entries hold a trigram comes from ``fts5vocab`` and is cached, since a stale count
-only changes which rare trigrams are read first.
+only changes which rare trigrams are read first; a large index (the memory) counts only the
+trigrams its ``prior`` (the pool) finds rarest, since each count costs a posting-list read.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ Reader = Callable[[], AbstractContextManager[sqlite3.Connection]]
 
 POSTINGS_BUDGET = 2000
 """Posting-list entries read per query at most (the rarest trigram is always read)."""
+SHORTLIST = 32
+"""Trigrams of a sentence counted in an index that has a ``prior`` (see ``_shortlist``)."""
 _CACHE_LIMIT = 200_000
 
 
@@ -54,20 +57,42 @@ class TrigramIndex:
     Thread-safe: the counts cache has its own lock; queries use the reader's connection.
     """
 
-    def __init__(self, reader: Reader, table: str = "sources", vocab: str = "sources_vocab"):
+    def __init__(
+        self,
+        reader: Reader,
+        table: str = "sources",
+        vocab: str = "sources_vocab",
+        *,
+        prior: TrigramIndex | None = None,
+    ):
         self._reader = reader
         self._table = table
         self._vocab = vocab
+        self._prior = prior
         self._counts: dict[str, int] = {}
         self._size = 0
         self._lock = threading.Lock()
+
+    def counts(self, grams: Sequence[str]) -> dict[str, int]:
+        """How many entries hold each of ``grams`` (cached)."""
+        with self._reader() as conn:
+            return self._doc_counts(conn, grams)[0]
+
+    def _shortlist(self, grams: list[str]) -> list[str]:
+        """The trigrams worth counting here: with a ``prior`` index (the small pool, whose
+        counts are cheap), the :data:`SHORTLIST` rarest there; a trigram rare in Arabic text at
+        large is rare in a memory too, and each count read from a large index costs ~0.1 ms."""
+        if self._prior is None or len(grams) <= SHORTLIST:
+            return grams
+        prior = self._prior.counts(grams)
+        return sorted(grams, key=lambda gram: prior.get(gram, 0))[:SHORTLIST]
 
     def candidates(
         self, folded: str, limit: int, budget: int = POSTINGS_BUDGET
     ) -> list[tuple[int, str]]:
         """(rowid, folded source) of at most ``limit`` entries sharing the most idf with
         ``folded``, best first."""
-        grams = trigrams(folded)
+        grams = self._shortlist(trigrams(folded))
         if not grams or limit <= 0:
             return []
         with self._reader() as conn:

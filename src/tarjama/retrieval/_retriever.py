@@ -85,7 +85,11 @@ class Retriever:
             sum(1 for text in pool.folded if text in self.exclude) if pool and self.exclude else 0
         )
         self.excluded_memory = _count_in_memory(memory, self.exclude) if memory else 0
-        self._memory_index = TrigramIndex(memory.reading) if memory is not None else None
+        self._memory_index = (
+            TrigramIndex(memory.reading, prior=pool.index if pool is not None else None)
+            if memory is not None
+            else None
+        )
         self._cache: dict[str, tuple[list[Match], list[Match]]] = {}
         self._lock = threading.Lock()
 
