@@ -54,8 +54,10 @@ _END_MARKERS = ("<|im_end|>", "<end_of_turn>", "<|eot_id|>", "<|endoftext|>", "<
 # probe shares after it are the prefix as the tokenizer cuts it in every real request.
 _PROBES = ("[1] ا", "ا", "Use")
 # After the prefix a prompt is evaluated (and its cached state reused) in chunks of this many
-# tokens, on a grid that starts where the prefix ends (see LlamaChatBackend._feed).
-_CHUNK = 64
+# tokens, on a grid that starts where the prefix ends (see LlamaChatBackend._feed). Smaller
+# chunks reuse more of a similar prompt but evaluate slower: a 512-token prompt took 0.73 s in
+# one batch, 0.73 s in chunks of 256, 0.86 s of 128 and 0.92 s of 64 (Gemma-3-270M, 2 threads).
+_CHUNK = 256
 
 
 class LlamaChatBackend:
