@@ -597,7 +597,8 @@ def test_no_retrieved_examples_when_the_setting_is_zero(stand_in: StandIn) -> No
 def test_retrieved_examples_go_first_when_the_window_is_tight(stand_in: StandIn) -> None:
     """Long examples that do not fit are dropped before the running context is."""
     long_pairs = [
-        (f"جملة طويلة رقم {i} " * 60, f"Long sentence number {i} " * 40) for i in range(3)
+        ((f"جملة طويلة رقم {i} " * 60).strip(), (f"Long sentence number {i} " * 40).strip())
+        for i in range(3)
     ]
     paragraphs = [*_segments(["ورفض الوزير التعليق."], "p1"), *_segments(["وغادر."], "p2")]
     context = TranslationContext(retrieve=lambda texts: long_pairs)
@@ -628,3 +629,30 @@ def test_a_failing_retrieval_costs_the_examples_not_the_translation(
     assert hyp.text == "The minister declined to comment."
     assert len(stand_in.requests[0].body["messages"]) == len(fixed_messages()) + 1
     assert "no retrieved examples for this paragraph: the memory database is locked" in caplog.text
+
+
+def test_a_retrieved_example_is_one_line_of_the_numbered_exchange(stand_in: StandIn) -> None:
+    pairs = [("قال المتحدث\nإن المحادثات مستمرة.", "The spokesman said\n the talks went on.")]
+    with _engine(stand_in.url, chat_examples=3) as engine:
+        engine.translate(ONE, TranslationContext(retrieve=lambda texts: pairs))
+    messages = stand_in.requests[0].body["messages"]
+    assert messages[3:5] == [
+        {"role": "user", "content": "[1] قال المتحدث إن المحادثات مستمرة."},
+        {"role": "assistant", "content": "[1] The spokesman said the talks went on."},
+    ]
+
+
+@pytest.mark.parametrize("history", [0, 1])
+def test_the_running_context_follows_chat_history(stand_in: StandIn, history: int) -> None:
+    """With ``chat_history=0`` no earlier paragraph (nor, when a paragraph's answer does not
+    line up, no earlier sentence of it) is shown; with 1, the one before."""
+    stand_in.script(ok("The minister declined to comment."))  # never lines up as [1] [2]
+    paragraphs = [
+        *_segments(["ورفض الوزير التعليق."], "p1"),
+        *_segments(["وغادر.", "ثم عاد."], "p2"),
+    ]
+    with _engine(stand_in.url, chat_history=history) as engine:
+        engine.translate(paragraphs)
+    contexts = [len(r.body["messages"]) - len(fixed_messages()) - 1 for r in stand_in.requests]
+    # p1; p2 numbered; then p2's sentences one by one
+    assert contexts == ([0, 0, 0, 0] if history == 0 else [0, 2, 2, 4])

@@ -249,8 +249,10 @@ class ChatTranslator:
             return ()
         own = {" ".join(t.split()) for t in texts}
         chosen: list[tuple[str, str]] = []
-        for arabic, english in found:
-            if not arabic.strip() or not english.strip() or " ".join(arabic.split()) in own:
+        for found_arabic, found_english in found:
+            # one line each, as the numbered exchange shows them
+            arabic, english = " ".join(found_arabic.split()), " ".join(found_english.split())
+            if not arabic or not english or arabic in own:
                 continue
             if (arabic, english) not in chosen:
                 chosen.append((arabic, english))
@@ -288,7 +290,8 @@ class ChatTranslator:
         for text in texts:
             hyp = self._one(text, local, request)
             hyps.append(hyp)
-            local = [*local, (text, hyp.text)][-self.history_paragraphs - 1 :]
+            if self.history_paragraphs:  # the sentences before count as context too
+                local = [*local, (text, hyp.text)][-self.history_paragraphs - 1 :]
         return hyps
 
     def _one(self, text: str, history: Sequence[tuple[str, str]], request: _Request) -> Hypothesis:
