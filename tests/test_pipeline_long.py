@@ -157,7 +157,9 @@ def test_a_long_paragraph_fits_a_small_chat_context_in_pieces(
 
     # A 512-token window holds ~50 tokens of source with its prompt and answer: ~10 pieces.
     text = long_paragraph(shared_dir, 250)
-    with LlamaEngine(gemma_gguf, threads=2, n_ctx=512) as inner:
+    # No retrieved examples: the text is the example pool's own UN sentences, which retrieval
+    # would show the model with their English (that is tested in tests/retrieval).
+    with LlamaEngine(gemma_gguf, threads=2, n_ctx=512, chat_examples=0) as inner:
         engine = Recorder(inner)
         # Asking doubtful sentences again is not what this test is about, and on a base model
         # (every sentence doubtful) it costs minutes.

@@ -230,8 +230,10 @@ def _llama_job(job: dict[str, Any]) -> dict[str, Any]:
     requests: list[tuple[list[dict[str, str]], int]] = []
     complete = backend.complete
 
-    def recording(messages: Sequence[dict[str, str]], *, max_tokens: int) -> Any:
-        completion = complete(messages, max_tokens=max_tokens)
+    def recording(
+        messages: Sequence[dict[str, str]], *, max_tokens: int, stop: Sequence[str] = ()
+    ) -> Any:
+        completion = complete(messages, max_tokens=max_tokens, stop=stop)
         requests.append((list(messages), completion.tokens))
         return completion
 
