@@ -45,8 +45,9 @@ class Settings(BaseSettings):
     chat_examples: int = Field(3, ge=0)
     """Examples like each paragraph (from the translation memory and the shipped pool) shown to
     a chat model before it; 0: none. See docs/prompt.md."""
-    chat_history: int = Field(2, ge=0)
-    """Earlier paragraphs (Arabic and English) a chat model sees as running context."""
+    chat_history: int = Field(-1, ge=-1)
+    """Earlier paragraphs of the document a chat model sees as it was asked and answered them
+    (-1: all that fit its context window; 0: none). See docs/prompt.md."""
     fuzzy_threshold: int = Field(75, ge=0, le=100)
     """Least 0–100 match score of a translation-memory suggestion shown beside a sentence
     (``--json``, ``/v1/translate``, the web page); 100 shows exact matches only."""

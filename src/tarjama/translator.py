@@ -141,10 +141,22 @@ class Translator:
                 api_key=self.settings.openai_api_key,
                 context_window=self.settings.openai_context_window,
                 parallel=self.settings.openai_parallel,
+                **self._chat_options(),
             )
-        from tarjama.models import open_model
+        from tarjama.models import open_model, resolve_model
 
-        return open_model(self.model, settings=self.settings, **self._options)
+        options = dict(self._options)
+        # A chat engine (one told the names) is given this Translator's prompt settings; the
+        # engines' own default, the process's settings, may not be these.
+        if capabilities_of(resolve_model(self.model, self.settings).engine).name_hints:
+            options.update(self._chat_options())
+        return open_model(self.model, settings=self.settings, **options)
+
+    def _chat_options(self) -> dict[str, int]:
+        return {
+            "chat_examples": self.settings.chat_examples,
+            "chat_history": self.settings.chat_history,
+        }
 
     def make_retriever(self, exclude: Iterable[str] = ()) -> Retriever | None:
         """What finds examples and suggestions for this Translator, leaving out ``exclude``

@@ -34,6 +34,12 @@ def test_numbered_answer_with_a_missing_or_merged_sentence_is_rejected() -> None
     assert parse_numbered("[1] One.\n[2] ", 2) is None
 
 
+CONVERSATION = [
+    {"role": "user", "content": "قال بوتين."},
+    {"role": "assistant", "content": "Putin said."},
+]
+
+
 def _prefix_bytes(messages: list[dict[str, str]], n: int) -> bytes:
     return json.dumps(messages[:n], ensure_ascii=False).encode("utf-8")
 
@@ -49,7 +55,7 @@ def test_every_request_starts_with_the_same_fixed_prefix() -> None:
         build_messages("نص", careful=True),
         build_messages("كايا كالاس", hints=[("كايا كالاس", "Kaja Kallas")]),
         build_messages("نص", retrieved=[("قال بوتين.", "Putin said.")]),
-        build_messages("نص", history=[("قال بوتين.", "Putin said.")], careful=True),
+        build_messages("نص", conversation=CONVERSATION, careful=True),
     ]
     for messages in variants:
         assert _prefix_bytes(messages, len(fixed)) == _prefix_bytes(fixed, len(fixed))
@@ -68,14 +74,14 @@ def test_the_built_in_examples_are_one_numbered_exchange() -> None:
 
 
 def test_what_varies_comes_after_the_prefix_in_order() -> None:
+    """The conversation so far, then this request's retrieved examples, then the request: a
+    paragraph's examples sit next to its text, and the next request extends this one."""
     retrieved = [("جملة ثانية.", "A second sentence."), ("جملة أولى.", "A first sentence.")]
-    history = [("قال بوتين.", "Putin said.")]
-    messages = build_messages("نص", history=history, retrieved=retrieved)
+    messages = build_messages("نص", conversation=CONVERSATION, retrieved=retrieved)
     assert messages[3:] == [
+        *CONVERSATION,
         {"role": "user", "content": "[1] جملة ثانية.\n[2] جملة أولى."},
         {"role": "assistant", "content": "[1] A second sentence.\n[2] A first sentence."},
-        {"role": "user", "content": "قال بوتين."},
-        {"role": "assistant", "content": "Putin said."},
         {"role": "user", "content": "نص"},
     ]
 
@@ -105,6 +111,7 @@ def test_the_prompt_version_follows_what_the_prompt_is_made_of() -> None:
     assert prompt_version() == prompt_version(BUILTIN_EXAMPLES, retrieved=0, history=0)
     assert prompt_version(retrieved=3) != prompt_version(retrieved=0)
     assert prompt_version(history=2) != prompt_version(history=1)
+    assert prompt_version(history=-1) != prompt_version(history=0)
     assert prompt_version(BUILTIN_EXAMPLES[:2]) != prompt_version()
 
 

@@ -29,7 +29,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from tarjama.document import Segment
@@ -39,9 +39,11 @@ from tarjama.engines.chat_prompt import (
     CAREFUL_RULE,
     Message,
     build_messages,
+    exchange,
     fixed_messages,
     number_sentences,
     prompt_version,
+    request_message,
 )
 from tarjama.errors import TarjamaError
 from tarjama.text import arabic_ratio
@@ -149,22 +151,23 @@ def is_acceptable(english: str, source: str) -> bool:
 class ChatTranslator:
     """Paragraph-at-a-time translation with validation and sentence-by-sentence fallback.
 
-    ``history_paragraphs``: paragraphs of running context (source and English) shown before
-    each one; ``retrieved_examples``: how many pairs the ``retrieve`` hook may add (0: none).
+    ``history_paragraphs``: paragraphs of the document kept in the conversation each request
+    extends (-1: all that fit the context window; 0: none, each paragraph asked alone);
+    ``retrieved_examples``: how many pairs the ``retrieve`` hook may add (0: none).
     """
 
     def __init__(
         self,
         backend: ChatBackend,
         *,
-        history_paragraphs: int = 2,
+        history_paragraphs: int = -1,
         retrieved_examples: int = 3,
         max_sentences: int = 8,
         examples: Sequence[tuple[str, str]] = BUILTIN_EXAMPLES,
         parallel: int = 1,
     ) -> None:
         self.backend = backend
-        self.history_paragraphs = max(0, history_paragraphs)
+        self.history_paragraphs = history_paragraphs if history_paragraphs >= 0 else -1
         self.retrieved_examples = max(0, retrieved_examples)
         self.max_sentences = max_sentences
         self.parallel = max(1, parallel)
@@ -194,18 +197,13 @@ class ChatTranslator:
         context = context or TranslationContext()
         examples = context.examples or self.examples
         results: list[Hypothesis] = []
-        history: list[tuple[str, str]] = []
         count = self.backend.count_tokens
         paragraphs = _paragraphs(segments, self.max_sentences, self.budget, count)
         if not context.document_context and self.parallel > 1 and len(paragraphs) > 1:
             return self._translate_apart(paragraphs, context, examples)
+        conversation = _Conversation(self.history_paragraphs if context.document_context else 0)
         for paragraph in paragraphs:
-            hyps = self._translate_paragraph(paragraph, history, examples, context)
-            results.extend(hyps)
-            source = " ".join(s.engine_text for s in paragraph)
-            english = " ".join(h.text for h in hyps)
-            if context.document_context and self.history_paragraphs:
-                history = [*history, (source, english)][-self.history_paragraphs :]
+            results.extend(self._translate_paragraph(paragraph, conversation, examples, context))
             context.advance(len(paragraph))
         return results
 
@@ -220,7 +218,8 @@ class ChatTranslator:
         results: list[Hypothesis] = []
         with ThreadPoolExecutor(min(self.parallel, len(paragraphs))) as pool:
             futures = [
-                pool.submit(self._translate_paragraph, p, (), examples, context) for p in paragraphs
+                pool.submit(self._translate_paragraph, p, _Conversation(0), examples, context)
+                for p in paragraphs
             ]
             try:
                 for paragraph, future in zip(paragraphs, futures, strict=True):
@@ -263,10 +262,12 @@ class ChatTranslator:
     def _translate_paragraph(
         self,
         paragraph: Sequence[Segment],
-        history: Sequence[tuple[str, str]],
+        conversation: _Conversation,
         examples: Sequence[tuple[str, str]],
         context: TranslationContext,
     ) -> list[Hypothesis]:
+        """The paragraph's English; when it is all good English, the paragraph joins the
+        ``conversation`` as it was asked (its retrieved examples, its request) and answered."""
         texts = [s.engine_text for s in paragraph]
         if not any(t.strip() for t in texts):
             return [Hypothesis("") for _ in texts]
@@ -277,91 +278,172 @@ class ChatTranslator:
             careful=context.careful,
         )
         if len(texts) == 1:
-            return [self._one(texts[0], history, request)]
-        completion = self._ask(number_sentences(texts), history, request, len(texts))
+            hyp, turn = self._one(texts[0], conversation, request)
+            if turn and not hyp.flags:
+                conversation.add(turn)
+            return [hyp]
+        completion, sent = self._ask(number_sentences(texts), conversation, request, len(texts))
         parts = None if completion.truncated else parse_numbered(completion.text, len(texts))
         if parts is not None and all(
             is_acceptable(p, t) for p, t in zip(parts, texts, strict=True)
         ):
+            conversation.add((*sent, _answer(completion.text)))
             return [Hypothesis(p, completion.score) for p in parts]
         logger.info("paragraph answer did not line up; translating its %d sentences", len(texts))
         hyps: list[Hypothesis] = []
-        local = list(history)
+        local: list[Message] = []  # the sentences before, as asked and answered: context too
         for text in texts:
-            hyp = self._one(text, local, request)
+            hyp, turn = self._one(text, conversation, request, local)
             hyps.append(hyp)
-            if self.history_paragraphs:  # the sentences before count as context too
-                local = [*local, (text, hyp.text)][-self.history_paragraphs - 1 :]
+            if turn and not hyp.flags and self.history_paragraphs:
+                local.extend(turn[-2:])
+        if sent and not any(h.flags for h in hyps):
+            # The paragraph enters the conversation in the numbered form the next one is
+            # asked in, answered with its sentences' English.
+            conversation.add((*sent, _answer(number_sentences([h.text for h in hyps]))))
         return hyps
 
-    def _one(self, text: str, history: Sequence[tuple[str, str]], request: _Request) -> Hypothesis:
+    def _one(
+        self,
+        text: str,
+        conversation: _Conversation,
+        request: _Request,
+        local: Sequence[Message] = (),
+    ) -> tuple[Hypothesis, tuple[Message, ...]]:
+        """One sentence asked alone, and the messages that asked and answered it (none when
+        nothing was asked)."""
         if not text.strip():
-            return Hypothesis("")
-        completion = self._ask(text, history, request)
+            return Hypothesis(""), ()
+        completion, sent = self._ask(text, conversation, request, local=local)
         english = clean_answer(completion.text, text)
         if completion.truncated:
-            return _cut_short(english, completion)
+            return _cut_short(english, completion), ()
         if is_acceptable(english, text):
-            return Hypothesis(_one_sentence_block(english, text), completion.score)
-        # One retry without the running context: a bad answer is often the context's fault.
-        retry = self._ask(text, (), request)
+            hyp = Hypothesis(_one_sentence_block(english, text), completion.score)
+            return hyp, (*sent, _answer(completion.text))
+        # One retry, asked differently (careful; or, already careful, without the retrieved
+        # examples) after the same conversation, which the cache keeps: greedy decoding of the
+        # same prompt would only say the same again.
+        if not request.careful:
+            again = replace(request, careful=True)
+        elif request.retrieved:
+            again = replace(request, retrieved=())
+        else:
+            return Hypothesis(english, completion.score, flags=("engine_invalid",)), ()
+        retry, sent = self._ask(text, conversation, again, local=local)
         retry_english = clean_answer(retry.text, text)
         if retry.truncated:
-            return _cut_short(retry_english or english, retry)
+            return _cut_short(retry_english or english, retry), ()
         if is_acceptable(retry_english, text):
-            return Hypothesis(_one_sentence_block(retry_english, text), retry.score)
-        return Hypothesis(retry_english or english, retry.score, flags=("engine_invalid",))
+            hyp = Hypothesis(_one_sentence_block(retry_english, text), retry.score)
+            return hyp, (*sent, _answer(retry.text))
+        return Hypothesis(retry_english or english, retry.score, flags=("engine_invalid",)), ()
 
     def _ask(
         self,
         source: str,
-        history: Sequence[tuple[str, str]],
+        conversation: _Conversation,
         request: _Request,
         sentences: int = 0,
-    ) -> Completion:
-        """One request for ``source``: ``sentences`` numbered ones, or one unnumbered (0).
+        local: Sequence[Message] = (),
+    ) -> tuple[Completion, tuple[Message, ...]]:
+        """One request for ``source``: ``sentences`` numbered ones, or one unnumbered (0); and
+        the messages it added after the conversation (its retrieved examples, ``local`` turns,
+        the request), as sent.
 
         A model shown numbered examples may run on into a next numbered line, so the answer
         ends where a number past the last one (or any, after one sentence) would begin."""
         max_tokens = self._max_tokens(source)
         stop = (f"\n[{sentences + 1}]",) if sentences else ("\n[1]",)
-        history = list(history)
         retrieved = list(request.retrieved)
+        local = list(local)
         examples = request.examples
         # Only the names this request contains: a long glossary distracts a small model.
         hints = list(dict.fromkeys(h for h in request.hints if h[0] in source))[:12]
+        count = self._count
         while True:
-            messages = build_messages(
-                source,
-                history=history,
-                examples=examples,
-                retrieved=retrieved,
-                hints=hints,
-                careful=request.careful,
-            )
-            used = sum(self.backend.count_tokens(m["content"]) + _MESSAGE_TOKENS for m in messages)
-            if used + max_tokens <= self.backend.context_window:
+            own = [
+                *exchange(retrieved),
+                *local,
+                request_message(source, hints=hints, careful=request.careful),
+            ]
+            fixed = count(fixed_messages(examples))
+            alone = fixed + count(own) + max_tokens  # without the conversation
+            if alone + conversation.tokens(count) <= self.backend.context_window:
                 break
-            # Respect the context window: drop the retrieved examples first (the weakest, shown
-            # first, goes first), then the oldest context, then the built-in examples, then the
-            # last hints; a source too long even alone is not sent at all.
-            if retrieved:
+            # Respect the context window: retrieved examples that could not fit even without
+            # the conversation go first (the weakest, shown first, first); then the oldest half
+            # of the conversation at once (a cache of the prompt is then rebuilt rarely); then
+            # the sentences before in this paragraph, the built-in examples and the last
+            # hints; a source too long even alone is not sent at all.
+            if retrieved and alone > self.backend.context_window:
                 retrieved.pop(0)
-            elif history:
-                history.pop(0)
+            elif conversation.turns:
+                conversation.halve()
+            elif local:
+                del local[:2]
             elif examples:
                 examples = ()
             elif hints:
                 hints.pop()
             else:
-                logger.info("%d tokens do not fit the context window with their answer", used)
-                return Completion("", truncated=True)
-        return self.backend.complete(messages, max_tokens=max_tokens, stop=stop)
+                logger.info("%d tokens do not fit the context window with their answer", alone)
+                return Completion("", truncated=True), ()
+        messages = [*fixed_messages(examples), *conversation.messages(), *own]
+        return self.backend.complete(messages, max_tokens=max_tokens, stop=stop), tuple(own)
+
+    def _count(self, messages: Sequence[Message]) -> int:
+        return sum(self.backend.count_tokens(m["content"]) + _MESSAGE_TOKENS for m in messages)
 
     def _max_tokens(self, source: str) -> int:
         # Arabic tokenises more densely than English on most vocabularies; 2x + margin is roomy
         # for a faithful translation and cuts a repetition loop short.
         return 2 * self.backend.count_tokens(source) + 48
+
+
+class _Conversation:
+    """A document's paragraphs as the model was asked them and answered, after the fixed prefix.
+
+    Only ever appended to, so each request starts with the one before and its answer, and a
+    cache of the last prompt (llama.cpp's KV cache, a server's prefix cache) covers all but the
+    newest paragraph. When it must shrink (more than ``limit`` paragraphs, or a full context
+    window) the oldest half goes at once, so that cache is rebuilt rarely.
+
+    ``limit``: paragraphs kept (-1: all that fit the window; 0: none, nothing is kept).
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.turns: list[tuple[Message, ...]] = []
+        self._sizes: list[int] = []
+
+    def add(self, turn: tuple[Message, ...]) -> None:
+        if self.limit == 0:
+            return
+        self.turns.append(turn)
+        if 0 < self.limit < len(self.turns):
+            self._drop(len(self.turns) - (self.limit + 1) // 2)
+
+    def halve(self) -> None:
+        """Drop the oldest half (rounded up) of the turns."""
+        self._drop((len(self.turns) + 1) // 2)
+
+    def _drop(self, n: int) -> None:
+        del self.turns[:n]
+        del self._sizes[:n]
+
+    def messages(self) -> list[Message]:
+        return [message for turn in self.turns for message in turn]
+
+    def tokens(self, count: Callable[[Sequence[Message]], int]) -> int:
+        """Tokens of the conversation as ``count`` counts a turn's messages (each counted once)."""
+        while len(self._sizes) < len(self.turns):
+            self._sizes.append(count(self.turns[len(self._sizes)]))
+        return sum(self._sizes)
+
+
+def _answer(text: str) -> Message:
+    return {"role": "assistant", "content": text}
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,12 @@ the second time. So every request starts with the same bytes, the system message
 built-in examples, whether it is one sentence or a numbered paragraph, a first attempt or a
 careful second one. The system message states both conventions once (numbered sentences are
 answered with the same numbers) and the built-in examples are one numbered exchange, the form the
-model must answer a paragraph in. What varies comes after, in this order: the examples retrieved
-for this paragraph (one numbered exchange, best last, nearest the text), the running context
-(earlier paragraphs and their English), then one user message with the careful rule, the name
-hints and the text. See ``docs/prompt.md``.
+model must answer a paragraph in. What varies comes after, in this order: the conversation so far
+(earlier paragraphs of the document exactly as they were asked and answered, each with its own
+retrieved examples), the examples retrieved for this paragraph (one numbered exchange, best last,
+nearest the text), then one user message with the careful rule, the name hints and the text. So
+a document's requests grow by appending: each starts with the one before and its answer, and the
+server's cache of the last prompt covers all but the newest paragraph. See ``docs/prompt.md``.
 """
 
 from __future__ import annotations
@@ -23,15 +25,17 @@ __all__ = [
     "SYSTEM_PROMPT",
     "Message",
     "build_messages",
+    "exchange",
     "fixed_messages",
     "number_sentences",
     "prompt_version",
+    "request_message",
 ]
 
 Message = dict[str, str]
 
 #: Bumped when the arrangement of the messages changes (part of :func:`prompt_version`).
-LAYOUT = "fixed-prefix-2"
+LAYOUT = "conversation-3"
 
 SYSTEM_PROMPT = (
     "You are a professional news translator. Translate the Arabic text into fluent, faithful "
@@ -75,8 +79,8 @@ def prompt_version(
     history: int = 0,
 ) -> str:
     """A short hash of what the prompt is made of (layout, rules, examples, how many retrieved
-    examples and paragraphs of context it holds): the translation memory keys a chat engine's
-    English by it, so a new prompt never reuses the old prompt's English."""
+    examples and paragraphs of context it holds, -1: all that fit): the translation memory keys
+    a chat engine's English by it, so a new prompt never reuses the old prompt's English."""
     parts = (
         LAYOUT,
         SYSTEM_PROMPT,
@@ -93,7 +97,7 @@ def number_sentences(sentences: Sequence[str]) -> str:
     return "\n".join(f"[{i}] {s}" for i, s in enumerate(sentences, start=1))
 
 
-def _exchange(pairs: Sequence[tuple[str, str]]) -> list[Message]:
+def exchange(pairs: Sequence[tuple[str, str]]) -> list[Message]:
     """Pairs as one numbered user/assistant exchange: the form a paragraph is answered in."""
     if not pairs:
         return []
@@ -105,32 +109,38 @@ def _exchange(pairs: Sequence[tuple[str, str]]) -> list[Message]:
 
 def fixed_messages(examples: Sequence[tuple[str, str]] = BUILTIN_EXAMPLES) -> list[Message]:
     """The start every request shares (system message, built-in examples): computed once."""
-    return [{"role": "system", "content": SYSTEM_PROMPT}, *_exchange(examples)]
+    return [{"role": "system", "content": SYSTEM_PROMPT}, *exchange(examples)]
 
 
-def build_messages(
-    source: str,
-    *,
-    history: Sequence[tuple[str, str]] = (),
-    examples: Sequence[tuple[str, str]] = BUILTIN_EXAMPLES,
-    retrieved: Sequence[tuple[str, str]] = (),
-    hints: Sequence[tuple[str, str]] = (),
-    careful: bool = False,
-) -> list[Message]:
-    """The chat for one request: the fixed prefix, then ``retrieved`` examples (shown in the
-    order given: best last), the ``history`` turns, and the request itself.
-
-    ``careful`` adds :data:`CAREFUL_RULE` to the request (a second attempt after a failed
-    check); ``hints`` are the names and dates the request contains, with their English."""
-    messages = [*fixed_messages(examples), *_exchange(retrieved)]
-    for arabic, english in history:
-        messages.append({"role": "user", "content": arabic})
-        messages.append({"role": "assistant", "content": english})
+def request_message(
+    source: str, *, hints: Sequence[tuple[str, str]] = (), careful: bool = False
+) -> Message:
+    """The user message that asks for ``source``: the careful rule (a second attempt after a
+    failed check), then the names and dates it contains with their English, then the text."""
     parts: list[str] = []
     if careful:
         parts.append(CAREFUL_RULE)
     if hints:
         parts.append(HINTS_HEADING + "\n" + "\n".join(f"{ar} = {en}" for ar, en in hints))
     content = "\n\n".join([*parts, f"{TEXT_HEADING}\n{source}"]) if parts else source
-    messages.append({"role": "user", "content": content})
-    return messages
+    return {"role": "user", "content": content}
+
+
+def build_messages(
+    source: str,
+    *,
+    conversation: Sequence[Message] = (),
+    examples: Sequence[tuple[str, str]] = BUILTIN_EXAMPLES,
+    retrieved: Sequence[tuple[str, str]] = (),
+    hints: Sequence[tuple[str, str]] = (),
+    careful: bool = False,
+) -> list[Message]:
+    """The chat for one request: the fixed prefix, the ``conversation`` so far (messages as
+    they were sent and answered), this request's ``retrieved`` examples (in the order given:
+    best last), then the request itself (see :func:`request_message`)."""
+    return [
+        *fixed_messages(examples),
+        *conversation,
+        *exchange(retrieved),
+        request_message(source, hints=hints, careful=careful),
+    ]

@@ -117,9 +117,12 @@ class LlamaChatBackend:
         self._prefix_ready = True
         self._prompt_held = 0  # tokens of the last prompt whose state the KV cache holds
         #: Prompt tokens evaluated by this model (prefix included) and those the KV cache
-        #: already held; ``prefix_state`` says whether the prefix was "loaded" or "computed".
+        #: already held; ``prefix_state`` says whether the prefix was "loaded" or "computed";
+        #: ``last_prompt_tokens``: the size of the last request's prompt (a document's
+        #: conversation grows with it).
         self.prompt_tokens_evaluated = 0
         self.prompt_tokens_reused = 0
+        self.last_prompt_tokens = 0
         self.requests = 0
         self.prefix_state: str | None = None
 
@@ -254,6 +257,7 @@ class LlamaChatBackend:
         self._ensure_prefix()
         self._feed(tokens)
         self.requests += 1
+        self.last_prompt_tokens = len(tokens)
         out: list[int] = []
         logprobs: list[float] = []
         truncated = False
