@@ -393,7 +393,10 @@ def _second_opinion(
         return translations, 0.0
     by_id = {segment.id: segment for segment in segments}
     again = [by_id[t.segment_id] for t in doubtful]
-    answers, seconds = _timed_translate(engine, again, replace(ctx, careful=True, on_progress=None))
+    # Each asked on its own (its examples, the careful rule): the other doubtful sentences are
+    # no context for it, and a request that shares no history costs only its own tokens.
+    careful = replace(ctx, careful=True, document_context=False, on_progress=None)
+    answers, seconds = _timed_translate(engine, again, careful)
     better: dict[str, Translation] = {}
     for old, segment in zip(doubtful, again, strict=True):
         new = _finish(segment, answers[segment.id], engine, lexicon, glossary)
