@@ -53,8 +53,9 @@ _END_MARKERS = ("<|im_end|>", "<end_of_turn>", "<|eot_id|>", "<|endoftext|>", "<
 # What may follow the fixed prefix (a numbered exchange, a sentence, a rule): the tokens every
 # probe shares after it are the prefix as the tokenizer cuts it in every real request.
 _PROBES = ("[1] ا", "ا", "Use")
-# After the prefix a prompt is evaluated (and its cached state reused) in chunks of this many
-# tokens, on a grid that starts where the prefix ends (see LlamaChatBackend._feed). Smaller
+# After the prefix a prompt is evaluated (and its cached state reused) in pieces that start where
+# the prefix ends and where each earlier answer starts, cut into chunks of this many tokens (see
+# LlamaChatBackend._feed). Smaller
 # chunks reuse more of a similar prompt but evaluate slower: a 512-token prompt took 0.73 s in
 # one batch, 0.73 s in chunks of 256, 0.86 s of 128 and 0.92 s of 64 (Gemma-3-270M, 2 threads).
 _CHUNK = 256
@@ -109,6 +110,7 @@ class LlamaChatBackend:
             bos_token=self._piece(bos_id),
             stop_token_ids=[eos_id],
         )
+        self._answer_start = self._generation_prompt(template, eos_id, bos_id)
         self._stop_ids = {eos_id, *self._single_tokens(_END_MARKERS)}
         self._n_vocab = self.llm.n_vocab()
         self._model_path = model_path
@@ -125,6 +127,26 @@ class LlamaChatBackend:
         self.last_prompt_tokens = 0
         self.requests = 0
         self.prefix_state: str | None = None
+
+    def _generation_prompt(self, template: str, eos_id: int, bos_id: int) -> list[int]:
+        """The tokens the template puts before an answer ("<|im_start|>assistant\\n"): in a
+        conversation each earlier answer starts after them, where the prompt that asked for it
+        ended (none: a template that does not mark it)."""
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        bare = Jinja2ChatFormatter(
+            template=template,
+            eos_token=self._piece(eos_id),
+            bos_token=self._piece(bos_id),
+            add_generation_prompt=False,
+        )
+        probe: list[Any] = [{"role": "user", "content": "x"}]
+        asking = self._formatter(messages=probe).prompt
+        plain = bare(messages=probe).prompt
+        if not asking.startswith(plain) or asking == plain:
+            return []
+        text = asking[len(plain) :].encode("utf-8")
+        return list(self.llm.tokenize(text, add_bos=False, special=True))
 
     def _piece(self, token: int) -> str:
         if token < 0:
@@ -214,31 +236,54 @@ class LlamaChatBackend:
     def _feed(self, tokens: Sequence[int]) -> None:
         """Evaluate ``tokens`` as the whole context, reusing what the KV cache holds of them.
 
-        Reuse follows a fixed grid so that a prompt's state never depends on what was asked
-        before it: the fixed prefix is evaluated as one batch, the rest in chunks of
-        :data:`_CHUNK` tokens from the prefix's end, and only whole chunks the cache already
-        holds are kept. llama.cpp's kernels differ in their last bits with the batch size, so a
-        prompt evaluated in other pieces could tip a greedy choice; this way the same prompt
-        gives the same English whatever came before it (the last token is always evaluated,
-        for the logits that choose the first answer token)."""
+        A prompt is evaluated in pieces that depend on its own tokens only, so that its state
+        never depends on what was asked before it: the fixed prefix as one batch, then pieces
+        that start where each earlier answer of the conversation starts (where the request
+        that asked for it ended), cut into chunks of :data:`_CHUNK` tokens; and only whole
+        pieces the cache already holds are kept. llama.cpp's kernels differ in their last bits
+        with the batch size, so a prompt evaluated in other pieces could tip a greedy choice;
+        this way the same prompt gives the same English whatever came before it, and a request
+        that extends the last one (a document's conversation) evaluates only what it adds.
+        The last token is always evaluated, for the logits that choose the first answer token.
+        """
         held: list[int] = self.llm.input_ids[: self._prompt_held].tolist()
         size = len(self._prefix)
         anchor = size if 0 < size < len(tokens) and list(tokens[:size]) == self._prefix else 0
+        starts = self._starts(tokens, anchor)
         limit = min(_common(held, tokens), len(tokens) - 1)
-        keep = 0 if limit < anchor else anchor + (limit - anchor) // _CHUNK * _CHUNK
+        keep = max((s for s in starts if s <= limit), default=0) if limit >= anchor else 0
         memory = self._lib.llama_get_memory(self.llm.ctx)
         if keep > 0 and not self._lib.llama_memory_seq_rm(memory, -1, keep, -1):
             keep = 0  # a model whose cache cannot be cut (recurrent): start afresh
         if keep == 0:
             self._lib.llama_memory_clear(memory, True)
         self.llm.n_tokens = keep
-        starts = [*([0] if keep < anchor else []), *range(max(keep, anchor), len(tokens), _CHUNK)]
-        for low, high in zip(starts, [*starts[1:], len(tokens)], strict=True):
+        pieces = [*([0] if keep < anchor else []), *(s for s in starts if s >= keep)]
+        for low, high in zip(pieces, [*pieces[1:], len(tokens)], strict=True):
             self.llm.eval(tokens[low:high])
         self._prompt_held = len(tokens)
         self.prompt_tokens_evaluated += len(tokens) - keep
         self.prompt_tokens_reused += keep
         logger.debug("prompt of %d tokens: %d evaluated", len(tokens), len(tokens) - keep)
+
+    def _starts(self, tokens: Sequence[int], anchor: int) -> list[int]:
+        """Where the pieces after the fixed prefix start (see :meth:`_feed`): at the prefix's
+        end, after every answer marker past it, and every :data:`_CHUNK` tokens between."""
+        marks = [anchor]
+        marker = self._answer_start
+        if marker:
+            array = np.asarray(tokens)
+            found = np.flatnonzero(array[anchor:] == marker[0]) + anchor
+            n = len(marker)
+            marks += [
+                int(i) + n
+                for i in found
+                if int(i) + n < len(tokens) and list(tokens[int(i) : int(i) + n]) == marker
+            ]
+        starts: list[int] = []
+        for low, high in zip(marks, [*marks[1:], len(tokens)], strict=True):
+            starts.extend(range(low, high, _CHUNK))
+        return starts
 
     def complete(
         self, messages: Sequence[Message], *, max_tokens: int, stop: Sequence[str] = ()
