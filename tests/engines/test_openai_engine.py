@@ -34,7 +34,7 @@ import pytest
 from tarjama import Translator
 from tarjama.document import Segment
 from tarjama.engines.base import TRUNCATED, TranslationContext, open_engine
-from tarjama.engines.chat import fixed_messages, number_sentences
+from tarjama.engines.chat import CAREFUL_RULE, fixed_messages, number_sentences, prompt_version
 from tarjama.engines.openai_engine import OpenAIEngine
 from tarjama.errors import EngineError, StorageError
 from tarjama.settings import Settings
@@ -656,3 +656,156 @@ def test_the_running_context_follows_chat_history(stand_in: StandIn, history: in
     contexts = [len(r.body["messages"]) - len(fixed_messages()) - 1 for r in stand_in.requests]
     # p1; p2 numbered; then p2's sentences one by one
     assert contexts == ([0, 0, 0, 0] if history == 0 else [0, 2, 2, 4])
+
+
+# --- the conversation: each request extends the one before -----------------------------------
+
+
+def _answering(replies: list[str]) -> Callable[[int, dict[str, Any]], Reply]:
+    """English for every sentence a request asks for (numbered when it is numbered), each answer
+    kept in ``replies``."""
+
+    def answer(n: int, body: dict[str, Any]) -> Reply:
+        text = body["messages"][-1]["content"].split("Text:\n")[-1]
+        numbers = re.findall(r"^\[(\d+)\] ", text, re.MULTILINE)
+        reply = "\n".join(f"[{i}] Sentence {i} of request {n}." for i in numbers)
+        replies.append(reply or f"The sentence of request {n}.")
+        return ok(replies[-1])
+
+    return answer
+
+
+def _extends(before: list[dict[str, str]], after: list[dict[str, str]], reply: str) -> bool:
+    return after[: len(before) + 1] == [*before, {"role": "assistant", "content": reply}]
+
+
+def test_each_request_extends_the_one_before_with_its_answer(stand_in: StandIn) -> None:
+    """A document is one conversation: paragraph i is asked after paragraphs 1..i-1 exactly as
+    they were sent (their retrieved examples and requests) and answered, then its own examples
+    and request, so a server's prefix cache holds all but the newest paragraph."""
+    replies: list[str] = []
+    stand_in.answer = _answering(replies)
+    paragraphs = [
+        *_segments(["ورفض الوزير التعليق."], "p1"),
+        *_segments(["وغادر.", "ثم عاد."], "p2"),
+        *_segments(["واستؤنفت المحادثات."], "p3"),
+    ]
+    with _engine(stand_in.url, chat_examples=2) as engine:
+        hyps = engine.translate(paragraphs, TranslationContext(retrieve=lambda t: RETRIEVED))
+    assert [h.text for h in hyps] == [
+        "The sentence of request 0.", "Sentence 1 of request 1.", "Sentence 2 of request 1.",
+        "The sentence of request 2.",
+    ]  # fmt: skip
+    bodies = [r.body["messages"] for r in stand_in.requests]
+    assert len(bodies) == 3
+    for before, after, reply in zip(bodies, bodies[1:], replies, strict=False):
+        assert _extends(before, after, reply)
+        # then this paragraph's own retrieved examples (one exchange), then its request
+        assert [m["role"] for m in after[len(before) + 1 :]] == ["user", "assistant", "user"]
+        assert after[len(before) + 1]["content"].startswith("[1] ")
+    assert bodies[1][-1]["content"] == "[1] وغادر.\n[2] ثم عاد."
+    assert bodies[2][-1] == {"role": "user", "content": "واستؤنفت المحادثات."}
+
+
+def test_a_paragraph_asked_sentence_by_sentence_joins_in_numbered_form(stand_in: StandIn) -> None:
+    """When a paragraph's numbered answer does not line up, its sentences are asked one by one
+    (each after the ones before), and the paragraph enters the conversation as its numbered
+    request answered with their English, the form the next paragraph is asked in."""
+
+    def answer(n: int, body: dict[str, Any]) -> Reply:
+        asked = body["messages"][-1]["content"]
+        return ok("[1] Both merged." if asked.startswith("[1]") else f"English {n}.")
+
+    stand_in.answer = answer
+    paragraphs = [*_segments(["وغادر.", "ثم عاد."], "p1"), *_segments(["وانتهى."], "p2")]
+    with _engine(stand_in.url, chat_examples=0) as engine:
+        hyps = engine.translate(paragraphs)
+    assert [h.text for h in hyps] == ["English 1.", "English 2.", "English 3."]
+    numbered, first, second, last = (r.body["messages"] for r in stand_in.requests)
+    assert first == [*numbered[:-1], {"role": "user", "content": "وغادر."}]
+    assert _extends(first, second, "English 1.")
+    assert last[3:] == [
+        {"role": "user", "content": "[1] وغادر.\n[2] ثم عاد."},
+        {"role": "assistant", "content": "[1] English 1.\n[2] English 2."},
+        {"role": "user", "content": "وانتهى."},
+    ]
+
+
+def test_a_full_window_drops_the_oldest_half_of_the_conversation_at_once(
+    stand_in: StandIn,
+) -> None:
+    """The conversation grows until the window is full; then half of it goes at once (never
+    the fixed prefix), so the cache is rebuilt rarely, and every request fits."""
+    replies: list[str] = []
+    stand_in.answer = _answering(replies)
+    texts = [f"وقال المتحدث باسم الوزارة إن الاجتماع رقم {i} انتهى دون اتفاق." for i in range(16)]
+    paragraphs = [s for i, t in enumerate(texts) for s in _segments([t], f"p{i}")]
+    with _engine(stand_in.url, chat_examples=0, context_window=800) as engine:
+        engine.translate(paragraphs)
+        count = engine.backend.count_tokens
+    bodies = [r.body["messages"] for r in stand_in.requests]
+    assert len(bodies) == 16
+    restarts = 0
+    for before, after, reply in zip(bodies, bodies[1:], replies, strict=False):
+        assert after[:3] == fixed_messages()
+        if _extends(before, after, reply):
+            continue
+        restarts += 1
+        kept, grown = after[3:-1], [*before[3:], {"role": "assistant", "content": reply}]
+        assert kept == grown[len(grown) - len(kept) :]  # the newest turns, as they were
+        assert len(kept) // 2 <= len(grown) // 4  # half of the turns (or more) went
+    assert 1 <= restarts <= 4
+    for messages, body in zip(bodies, stand_in.requests, strict=True):
+        used = sum(count(m["content"]) + 8 for m in messages) + body.body["max_tokens"]
+        assert used <= 800
+
+
+def test_chat_history_keeps_at_most_that_many_paragraphs(stand_in: StandIn) -> None:
+    """``chat_history=3``: never more than three earlier paragraphs; past them, the oldest
+    half goes at once (the newest two stay), so most requests still extend the one before."""
+    replies: list[str] = []
+    stand_in.answer = _answering(replies)
+    paragraphs = [s for i in range(8) for s in _segments([f"وغادر الوفد رقم {i}."], f"p{i}")]
+    with _engine(stand_in.url, chat_examples=0, chat_history=3) as engine:
+        engine.translate(paragraphs)
+    turns = [(len(r.body["messages"]) - 4) // 2 for r in stand_in.requests]
+    assert turns == [0, 1, 2, 3, 2, 3, 2, 3]
+
+
+def test_the_second_opinion_asks_each_doubtful_sentence_without_the_conversation(
+    stand_in: StandIn,
+) -> None:
+    """A sentence asked again carefully is asked after the fixed prefix alone: the document's
+    other doubtful sentences are no context for it (and cost tokens)."""
+    zelensky = "قال الرئيس الأوكراني فولوديمير زيلينسكي يوم الثلاثاء إن 3 أشخاص قتلوا."
+
+    def answer(n: int, body: dict[str, Any]) -> Reply:
+        asked = body["messages"][-1]["content"]
+        if "زيلينسكي" not in asked:
+            return ok("The minister declined to comment.")
+        if asked.startswith(CAREFUL_RULE):
+            return ok("Ukrainian President Volodymyr Zelensky said on Tuesday 3 were killed.")
+        return ok("President Obama said on Tuesday that 3 people were killed.")  # invented
+
+    stand_in.answer = answer
+    source = f"{zelensky}\n\nورفض الوزير التعليق.\n\n{zelensky}\n"
+    settings = Settings(openai_base_url=stand_in.url, chat_examples=0)
+    with Translator(model="openai:m", settings=settings) as translator:
+        result = translator.translate_document(source.encode("utf-8"))
+    assert [t.target.split()[0] for t in result.translations] == ["Ukrainian", "The", "Ukrainian"]
+    careful = [r.body["messages"] for r in stand_in.requests[3:]]
+    assert len(careful) == 2
+    for messages in careful:
+        assert messages[:3] == fixed_messages() and len(messages) == 4
+        assert messages[-1]["content"].startswith(CAREFUL_RULE)
+
+
+def test_the_translator_gives_its_engine_its_own_chat_settings(stand_in: StandIn) -> None:
+    """Settings passed to a Translator reach the engine it opens (not only the process's)."""
+    paragraphs = "ورفض الوزير التعليق.\n\nوغادر.\n"
+    settings = Settings(openai_base_url=stand_in.url, chat_examples=0, chat_history=0)
+    with Translator(model="openai:m", settings=settings) as translator:
+        assert isinstance(translator.engine, OpenAIEngine)
+        assert translator.engine.prompt_version == prompt_version(retrieved=0, history=0)
+        translator.translate_document(paragraphs.encode("utf-8"))
+    assert [len(r.body["messages"]) for r in stand_in.requests] == [4, 4]
