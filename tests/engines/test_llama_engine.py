@@ -14,8 +14,10 @@ import pytest
 from tarjama import Translator
 from tarjama.document import Segment
 from tarjama.engines.base import TranslationContext, open_engine
+from tarjama.engines.chat import prompt_version
 from tarjama.engines.llama_engine import LlamaEngine
 from tarjama.errors import ModelError
+from tarjama.settings import Settings
 
 pytestmark = pytest.mark.slow
 
@@ -92,3 +94,10 @@ def test_article_keeps_its_paragraphs_in_order(gemma: LlamaEngine, shared_dir: P
 def test_a_missing_file_is_a_model_error(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="not found"):
         LlamaEngine(tmp_path / "nope.gguf")
+
+
+def test_the_translator_gives_the_llama_engine_its_chat_settings(gemma_gguf: Path) -> None:
+    settings = Settings(chat_examples=1, chat_history=0)
+    with Translator(model=str(gemma_gguf), settings=settings) as translator:
+        assert isinstance(translator.engine, LlamaEngine)
+        assert translator.engine.prompt_version == prompt_version(retrieved=1, history=0)
