@@ -78,7 +78,9 @@ def test_the_context_window_is_respected(gemma_gguf: Path) -> None:
 
 def test_article_keeps_its_paragraphs_in_order(gemma: LlamaEngine, shared_dir: Path) -> None:
     article = (shared_dir / "examples" / "article-01.ar.txt").read_text(encoding="utf-8")
-    first_three = "\n\n".join(article.split("\n\n")[:3])
+    # The first sentence of each of three paragraphs: the order is what is tested, and a base
+    # model of 270M parameters rambles to its token limit on whole paragraphs (minutes each).
+    first_three = "\n\n".join(p.split(".")[0] + "." for p in article.split("\n\n")[:3])
     translator = Translator(engine=gemma)
     result = translator.translate_document(first_three.encode("utf-8"))
     paragraphs = result.output.split("\n\n")
