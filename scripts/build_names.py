@@ -45,6 +45,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from rapidfuzz.distance import Levenshtein
+
 from tarjama.checks._translit import arabic_skeletons, english_skeleton
 from tarjama.terms import key_of, tokenize
 from tarjama.terms.names.casing import english_case
@@ -102,15 +104,7 @@ def clean_english(english: str, cls: str) -> str | None:
 def _similarity(a: str, b: str) -> float:
     if not a and not b:
         return 0.5
-    if a == b:
-        return 1.0
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return 1 - previous[-1] / max(len(a), len(b))
+    return float(Levenshtein.normalized_similarity(a, b))
 
 
 def _arabic_word_skeletons(word: str) -> tuple[str, ...]:

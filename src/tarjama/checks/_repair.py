@@ -31,6 +31,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from rapidfuzz.distance import Levenshtein
+
 from tarjama.checks._context import NameContext
 from tarjama.checks._dates import date_repairs
 from tarjama.checks._english import Word, fold_words
@@ -60,15 +62,7 @@ class Repair:
 
 def _similarity(a: str, b: str) -> float:
     """1 − Levenshtein distance / longer length, on folded strings."""
-    if a == b:
-        return 1.0
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return 1 - previous[-1] / max(len(a), len(b))
+    return float(Levenshtein.normalized_similarity(a, b))
 
 
 def _close(word: str, canonical: str, threshold: float) -> bool:
