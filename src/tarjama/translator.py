@@ -161,18 +161,20 @@ class Translator:
     def make_retriever(self, exclude: Iterable[str] = ()) -> Retriever | None:
         """What finds examples and suggestions for this Translator, leaving out ``exclude``
         (an evaluation's sources): the memory's fuzzy matches (when it has a memory) and, for a
-        chat engine, the shipped example pool; ``None`` when there is neither.
+        chat engine, the shipped example pool unless ``chat_example_pool`` is off; ``None`` when
+        there is neither.
 
         The chat engine picks ``chat_examples`` of what it is offered; a few more are offered,
         since it also drops any that repeat the paragraph."""
         from tarjama.retrieval import Retriever, load_pool
 
         chat = capabilities_of(self.engine).name_hints and self.settings.chat_examples > 0
-        if self.memory is None and not chat:
+        pool = chat and self.settings.chat_example_pool
+        if self.memory is None and not pool:
             return None
         return Retriever(
             self.memory,
-            load_pool() if chat else None,
+            load_pool() if pool else None,
             k=self.settings.chat_examples + 2 if chat else 0,
             threshold=self.settings.fuzzy_threshold,
             exclude=exclude,

@@ -13,6 +13,7 @@ from tarjama.document import Segment
 from tarjama.engines.base import Engine, Hypothesis, TranslationContext, open_engine
 from tarjama.memory import Entry, TranslationMemory
 from tarjama.retrieval import fold, load_pool
+from tarjama.settings import Settings
 
 STORED = "قال الرئيس إن المفاوضات ستستأنف الأسبوع المقبل في جنيف."
 STORED_EN = "The president said the negotiations would resume next week in Geneva."
@@ -95,3 +96,18 @@ def test_a_sentence_engine_gets_suggestions_but_no_examples(
         assert translator.retriever is None
         plain = translator.translate_document(TEXT.encode(), format="text")
     assert all(t.suggestions == () for t in plain.translations)
+
+
+def test_with_the_pool_off_a_chat_engine_is_offered_the_memory_alone(
+    gemma_gguf: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "memory.sqlite"
+    remember(path)
+    settings = Settings(chat_example_pool=False)
+    engine = Watching(open_engine("llama", gemma_gguf, threads=2, n_ctx=2048))
+    with Translator(engine=engine, memory=path, settings=settings) as translator:  # type: ignore[arg-type]
+        assert translator.retriever is not None and translator.retriever.pool is None
+        translator.translate_document(ASKED.encode(), format="text")
+    assert engine.offered == [[(STORED, STORED_EN)]]
+    with Translator(engine=engine, settings=settings) as translator:  # type: ignore[arg-type]
+        assert translator.retriever is None  # no memory and no pool: nothing to offer
