@@ -45,9 +45,10 @@ class Settings(BaseSettings):
     chat_examples: int = Field(3, ge=0)
     """Examples like each paragraph (from the translation memory and the shipped pool) shown to
     a chat model before it; 0: none. See docs/prompt.md."""
-    chat_example_pool: bool = True
-    """Whether a chat model's examples may come from the pool shipped with tarjama (UN, UD PUD,
-    TICO-19 sentences) as well as from the translation memory. See docs/retrieval.md."""
+    chat_example_pool: bool = False
+    """Whether a chat model's examples may also come from the pool shipped with tarjama (UN, UD PUD,
+    TICO-19 sentences), not only from the translation memory. Off: on FLORES dev the pool's
+    examples lowered chrF++ and raised fact flags (docs/benchmarks.md)."""
     chat_history: int = Field(-1, ge=-1)
     """Earlier paragraphs of the document a chat model sees as it was asked and answered them
     (-1: all that fit its context window; 0: none). See docs/prompt.md."""

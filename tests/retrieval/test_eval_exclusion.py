@@ -14,6 +14,7 @@ from tarjama.engines.base import open_engine
 from tarjama.evaluate.run import evaluate
 from tarjama.memory import Entry, TranslationMemory
 from tarjama.retrieval import fold, load_pool
+from tarjama.settings import Settings
 
 
 def test_the_set_being_scored_is_never_an_example(gemma_gguf: Path, tmp_path: Path) -> None:
@@ -26,7 +27,8 @@ def test_the_set_being_scored_is_never_an_example(gemma_gguf: Path, tmp_path: Pa
     with TranslationMemory(path) as memory:
         memory.store_many([Entry(pairs[0].arabic, "A person's English.", "human")])
     engine = Watching(open_engine("llama", gemma_gguf, threads=2, n_ctx=2048))
-    with Translator(engine=engine, memory=path) as translator:  # type: ignore[arg-type]
+    pooled = Settings(chat_example_pool=True)
+    with Translator(engine=engine, memory=path, settings=pooled) as translator:  # type: ignore[arg-type]
         result = evaluate(translator, sources, references, tmp_path / "eval", plots=False)
     assert engine.offered, "the chat engine was offered no examples"
     scored = {fold(source) for source in sources}

@@ -64,7 +64,8 @@ def test_a_chat_engine_is_offered_examples_and_sentences_get_suggestions(
     path = tmp_path / "memory.sqlite"
     remember(path)
     engine = Watching(open_engine("llama", gemma_gguf, threads=2, n_ctx=2048))
-    with Translator(engine=engine, memory=path) as translator:  # type: ignore[arg-type]
+    pooled = Settings(chat_example_pool=True)
+    with Translator(engine=engine, memory=path, settings=pooled) as translator:  # type: ignore[arg-type]
         assert translator.retriever is not None and translator.retriever.pool is load_pool()
         result = translator.translate_document(ASKED.encode(), format="text")
     assert engine.offered, "the pipeline gave the chat engine no retrieve hook"
