@@ -17,7 +17,8 @@ from serving import ARABIC, Server, running_server
 
 ROOT = Path(__file__).resolve().parents[2]
 TIGHT_ENV = {"TARJAMA_SERVE_MAX_INFLIGHT": "1", "TARJAMA_SERVE_TIMEOUT": "1.5"}
-LONG_DOCUMENT = "\n\n".join([ARABIC] * 120)
+# 400 distinct paragraphs: 120 copies of one paragraph finished inside 1.5 s on a quiet machine.
+LONG_DOCUMENT = "\n\n".join(f"{ARABIC} {i}" for i in range(400))
 
 
 @pytest.fixture(scope="module")
