@@ -31,7 +31,7 @@ from tarjama.errors import ConfigurationError
 from tarjama.feeds.convert import FORMATS, MEDIA_TYPES, convert_feed
 from tarjama.feeds.store import FeedStore, feeds_path
 from tarjama.serve.errors import ERROR_RESPONSES
-from tarjama.serve.runtime import server_state
+from tarjama.serve.runtime import app_singleton, server_state
 from tarjama.serve.web import FLAG_HELP
 from tarjama.settings import Settings
 from tarjama.translator import Translator
@@ -52,22 +52,16 @@ _SOURCE_TYPES = {
     "json": MEDIA_TYPES["json"],
 }
 _STATIC = {"feeds.html": "text/html; charset=utf-8", "feeds.js": "text/javascript; charset=utf-8"}
-_STORE_LOCK = threading.Lock()
 
 
 def feed_store(request: Request) -> FeedStore:
     """The app's feed store, opened on first use (one per app)."""
-    state = request.app.state
-    store: FeedStore | None = getattr(state, "feed_store", None)
-    if store is None:
-        with _STORE_LOCK:
-            store = getattr(state, "feed_store", None)
-            if store is None:
-                settings: Settings = server_state(request).settings
-                store = state.feed_store = FeedStore(
-                    feeds_path(settings), timeout=settings.db_timeout
-                )
-    return store
+    settings: Settings = server_state(request).settings
+    return app_singleton(
+        request,
+        "feed_store",
+        lambda: FeedStore(feeds_path(settings), timeout=settings.db_timeout),
+    )
 
 
 def _error(status: int, message: str) -> JSONResponse:

@@ -10,10 +10,12 @@ through :func:`server_state`.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from fastapi import FastAPI, Request
 
@@ -31,7 +33,7 @@ from tarjama.serve.service import TranslationService
 from tarjama.settings import Settings
 from tarjama.translator import Translator
 
-__all__ = ["ServerState", "install", "keys_path", "server_state"]
+__all__ = ["ServerState", "app_singleton", "install", "keys_path", "server_state"]
 
 
 def keys_path(settings: Settings) -> Path:
@@ -62,6 +64,24 @@ def server_state(request: Request) -> ServerState:
     """FastAPI dependency: the running server's state."""
     state: ServerState = request.app.state.server
     return state
+
+
+T = TypeVar("T")
+_SINGLETON_LOCK = threading.Lock()
+
+
+def app_singleton(request: Request, name: str, make: Callable[[], T]) -> T:
+    """``app.state.<name>``, made by ``make`` on first use: one per app, so tests and apps never
+    share, and nothing is opened for a route that is never asked."""
+    state = request.app.state
+    value: T | None = getattr(state, name, None)
+    if value is None:
+        with _SINGLETON_LOCK:
+            value = getattr(state, name, None)
+            if value is None:
+                value = make()
+                setattr(state, name, value)
+    return value
 
 
 def install(app: FastAPI, settings: Settings, *, owns_translator: bool = True) -> None:

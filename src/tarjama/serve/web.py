@@ -31,7 +31,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from tarjama.errors import InputError
 from tarjama.memory import Entry, export_xliff, write_tmx
 from tarjama.pipeline import TranslatedDocument
-from tarjama.serve.runtime import server_state
+from tarjama.serve.runtime import app_singleton, server_state
 from tarjama.serve.service import TranslationService
 from tarjama.terms import Glossary, GlossaryEntry, GlossaryError
 
@@ -129,19 +129,9 @@ class WebStore:
         return len(self._items)
 
 
-_STORE_LOCK = threading.Lock()
-
-
 def _store(request: Request) -> WebStore:
     """The app's store, made on first use (one per app, so tests and apps never share)."""
-    state = request.app.state
-    store: WebStore | None = getattr(state, "web_store", None)
-    if store is None:
-        with _STORE_LOCK:
-            store = getattr(state, "web_store", None)
-            if store is None:
-                store = state.web_store = WebStore()
-    return store
+    return app_singleton(request, "web_store", WebStore)
 
 
 def _static(name: str) -> Response:
