@@ -8,7 +8,6 @@ and English side by side, sentence by sentence, with a badge for every flag.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 from feed_data import arabic_entry, english_entry, rss
 from feed_server import FeedServer
 from feeds_command import tarjama
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "serve"))
 from serving import Server, running_server
@@ -26,16 +25,6 @@ from serving import Server, running_server
 pytestmark = pytest.mark.timeout(300)
 
 ENTRIES = [arabic_entry(0), english_entry(1), arabic_entry(2)]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    assert executable, "Debian's chromium is not installed (make test-deps installs it)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

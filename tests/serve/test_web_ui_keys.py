@@ -7,12 +7,11 @@ header: the page fetches the file itself and hands it to the browser).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from serving import ARABIC, ARABIC_2, Server, running_server
 
 from tarjama.serve.keys import KeyStore
@@ -25,16 +24,6 @@ def server(tiny_marian_ct2: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     home = tmp_path_factory.mktemp("serve-web-keys")
     with running_server(tiny_marian_ct2, home, {"TARJAMA_SERVE_API_KEYS": "on"}) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    assert executable, "Debian's chromium is not installed (make test-deps installs it)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
