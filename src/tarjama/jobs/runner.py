@@ -64,7 +64,11 @@ class JobContext:
         """A Translator for this run, its model opened (once per process)."""
         from tarjama.translator import Translator
 
-        translator = Translator(self.model, beam=self.spec.beam, threads=self.spec.threads)
+        threads = self.spec.threads or os.cpu_count() or 1
+        # A job wants segments per second, not one sentence's latency: one batch per thread.
+        translator = Translator(
+            self.model, beam=self.spec.beam, threads=self.spec.threads, parallel_batches=threads
+        )
         _ = translator.engine
         return translator
 
