@@ -102,10 +102,13 @@ class Translator:
         settings: Settings | None = None,
         max_input_bytes: int | None = None,
         memory: TranslationMemory | str | Path | bool = False,
+        parallel_batches: int = 1,
     ) -> None:
         """``memory``: ``True`` for the configured translation memory (``$TARJAMA_HOME/
         memory.sqlite``), a path or an open :class:`TranslationMemory`; off by default, so a
-        library call translates afresh unless the caller opts into reuse."""
+        library call translates afresh unless the caller opts into reuse. ``parallel_batches``:
+        for throughput callers (corpus jobs), a CTranslate2 model decodes that many batches at
+        once, each on its share of the threads; other engines ignore it."""
         self.settings = settings or get_settings()
         self.model = model or self.settings.model
         self._engine = engine
@@ -115,6 +118,7 @@ class Translator:
         threads = threads if threads is not None else self.settings.threads
         if threads:
             self._options["threads"] = threads
+        self._parallel_batches = max(1, parallel_batches)
         self.max_input_bytes = _input_limit(self.settings, max_input_bytes)
         self._lock = threading.Lock()
         self._owns_memory = memory is True or isinstance(memory, (str, Path))
@@ -146,10 +150,13 @@ class Translator:
         from tarjama.models import open_model, resolve_model
 
         options = dict(self._options)
+        engine = resolve_model(self.model, self.settings).engine
         # A chat engine (one told the names) is given this Translator's prompt settings; the
         # engines' own default, the process's settings, may not be these.
-        if capabilities_of(resolve_model(self.model, self.settings).engine).name_hints:
+        if capabilities_of(engine).name_hints:
             options.update(self._chat_options())
+        if engine == "ctranslate2" and self._parallel_batches > 1:
+            options["parallel_batches"] = self._parallel_batches
         return open_model(self.model, settings=self.settings, **options)
 
     def _chat_options(self) -> dict[str, int]:

@@ -51,6 +51,26 @@ def test_batches_sorted_by_length_come_back_in_input_order(
     assert sum(progress) == len(article_segments)
 
 
+def test_parallel_batches_give_the_same_english_in_input_order(
+    tiny_marian_ct2: Path, article_segments: list[Segment]
+) -> None:
+    """Two batches decoded at once (a corpus job's setting) change the speed, not the English,
+    and every batch is still counted once in the progress."""
+    progress: list[int] = []
+    small = {"max_batch_tokens": 150, "threads": 2, **SHORT}
+    with CTranslate2Engine(tiny_marian_ct2, **small) as engine:
+        one_at_a_time = engine.translate(article_segments)
+    with CTranslate2Engine(tiny_marian_ct2, parallel_batches=2, **small) as engine:
+        assert engine.parallel_batches == 2
+        two_at_once = engine.translate(
+            article_segments, TranslationContext(on_progress=progress.append)
+        )
+
+    assert [h.text for h in two_at_once] == [h.text for h in one_at_a_time]
+    assert len(progress) > 1, "a small token budget should give several batches"
+    assert sum(progress) == len(article_segments)
+
+
 def test_scores_are_mean_log_probabilities(
     tiny_marian_ct2: Path, article_segments: list[Segment]
 ) -> None:

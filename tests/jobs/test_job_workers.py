@@ -21,7 +21,7 @@ from pathlib import Path
 
 from job_corpus import Run, job_env, make_tree, manifest_rows, output_files, pool_lines
 
-from tarjama.jobs.cli import EXIT_FAILED
+from tarjama.jobs.cli import EXIT_FAILED, EXIT_FAILED_INPUT
 
 LONG = "a-long.txt"  # sorts first, so the first batch holds it
 
@@ -101,3 +101,40 @@ def test_a_killed_worker_fails_only_its_units_which_are_retried_up_to_a_limit(
     assert manifest_rows(out, "SELECT status, attempts FROM units WHERE key = ?", LONG) == [
         ("done", 0)
     ]
+
+
+def test_one_worker_with_two_threads_keeps_two_batches_in_flight_and_writes_what_one_does(
+    job: Run, home: Path, tmp_path: Path, tiny_marian_ct2: Path
+) -> None:
+    """``--workers 1 --threads 2``: the model decodes two batches at once (one thread each), so
+    the job keeps two batches of 64 documents running. Watched in the live manifest: more than
+    one batch's units are running at the same moment. Nothing is lost or done twice, the bad
+    document fails alone, and the English is byte for byte that of ``--threads 1``."""
+    source = make_tree(tmp_path / "src", 300)
+    (source / "binary.txt").write_bytes(b"\x00\x01\x02 not text \xff")
+    one = job("run", source, "-o", tmp_path / "one", "--threads", "1")
+    assert one.code == EXIT_FAILED_INPUT, one
+
+    out = tmp_path / "two"
+    command = [
+        sys.executable, "-m", "tarjama.cli", "job", "run", str(source), "-o", str(out),
+        "-m", str(tiny_marian_ct2), "--workers", "1", "--threads", "2", "--json", "--quiet",
+    ]  # fmt: skip
+    run = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=job_env(home), text=True
+    )
+    most_running = 0
+    while run.poll() is None:
+        rows = manifest_rows(out, "SELECT COUNT(*) FROM units WHERE status = 'running'", live=True)
+        most_running = max(most_running, rows[0][0] if rows else 0)
+        time.sleep(0.01)
+    stdout, stderr = run.communicate()
+
+    assert run.returncode == EXIT_FAILED_INPUT, stderr
+    summary = json.loads(stdout)
+    assert (summary["done"], summary["failed"], summary["pending"]) == (300, 1, 0)
+    assert most_running > 64, f"at most {most_running} units were running at once"
+    assert summary["run"]["engine_segments"] == one.summary["run"]["engine_segments"]
+    failed = manifest_rows(out, "SELECT key, attempts FROM units WHERE status = 'failed'")
+    assert failed == [("binary.txt", 1)]
+    assert output_files(out) == output_files(tmp_path / "one")

@@ -22,6 +22,8 @@ import signal
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import asdict, dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -64,7 +66,11 @@ class JobContext:
         """A Translator for this run, its model opened (once per process)."""
         from tarjama.translator import Translator
 
-        translator = Translator(self.model, beam=self.spec.beam, threads=self.spec.threads)
+        threads = self.spec.threads or os.cpu_count() or 1
+        # A job wants segments per second, not one sentence's latency: one batch per thread.
+        translator = Translator(
+            self.model, beam=self.spec.beam, threads=self.spec.threads, parallel_batches=threads
+        )
         _ = translator.engine
         return translator
 
@@ -158,14 +164,53 @@ def _run_here(
     progress: JobProgress,
     tally: RunTally,
 ) -> None:
+    """Process the batches in this process. A sentence engine that decodes several batches at
+    once (``capabilities.parallel``) is kept busy with that many job batches in flight, so one
+    batch's reading, checking and rendering overlap the other's decoding and no decoder idles
+    at the end of a batch; every commit still happens here, in this thread, one at a time."""
+    from tarjama.engines.base import capabilities_of
+
     with context.translator() as translator:
         tally.model_opened = True
-        for batch in todo:
-            manifest.mark_running([unit.key for unit in batch], os.getpid())
-            for outcome in process_safely(batch, translator, context.spec, context.glossary):
+        capabilities = capabilities_of(translator.engine)
+        lanes = capabilities.parallel + 1 if capabilities.batchable else 1
+        for outcomes in _processed(context, manifest, translator, todo, lanes):
+            for outcome in outcomes:
                 _commit(context, manifest, outcome)
                 _advance(progress, outcome)
                 tally.add(outcome.documents, outcome.segments, outcome.engine_segments)
+
+
+def _processed(
+    context: JobContext,
+    manifest: Manifest,
+    translator: Translator,
+    todo: list[list[Unit]],
+    lanes: int,
+) -> Iterator[list[UnitOutcome]]:
+    """Each batch's outcomes as it finishes, with up to ``lanes`` batches in flight. A batch
+    is marked running (in this thread) just before it starts."""
+    spec, glossary = context.spec, context.glossary
+    if lanes <= 1:
+        for batch in todo:
+            manifest.mark_running([unit.key for unit in batch], os.getpid())
+            yield process_safely(batch, translator, spec, glossary)
+        return
+    waiting = deque(todo)
+    with ThreadPoolExecutor(lanes) as pool:
+        running: set[Future[list[UnitOutcome]]] = set()
+        try:
+            while waiting or running:
+                while waiting and len(running) < lanes:
+                    batch = waiting.popleft()
+                    manifest.mark_running([unit.key for unit in batch], os.getpid())
+                    running.add(pool.submit(process_safely, batch, translator, spec, glossary))
+                finished, running = futures_wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    yield future.result()
+        finally:
+            for future in running:
+                future.cancel()
 
 
 def _commit(context: JobContext, manifest: Manifest, outcome: UnitOutcome) -> None:
