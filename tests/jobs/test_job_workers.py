@@ -107,7 +107,7 @@ def test_one_worker_with_two_threads_keeps_two_batches_in_flight_and_writes_what
     job: Run, home: Path, tmp_path: Path, tiny_marian_ct2: Path
 ) -> None:
     """``--workers 1 --threads 2``: the model decodes two batches at once (one thread each), so
-    the job keeps two batches of 64 documents running. Watched in the live manifest: more than
+    the job keeps three batches of 64 documents running. Watched in the live manifest: more than
     one batch's units are running at the same moment. Nothing is lost or done twice, the bad
     document fails alone, and the English is byte for byte that of ``--threads 1``."""
     source = make_tree(tmp_path / "src", 300)

@@ -164,10 +164,11 @@ def _run_here(
     progress: JobProgress,
     tally: RunTally,
 ) -> None:
-    """Process the batches in this process. A sentence engine that decodes several batches at
-    once (``capabilities.parallel``) is kept busy with that many job batches in flight, so one
-    batch's reading, checking and rendering overlap the other's decoding and no decoder idles
-    at the end of a batch; every commit still happens here, in this thread, one at a time."""
+    """Process the batches in this process. A sentence engine is kept one job batch ahead of
+    the batches it decodes at once (``capabilities.parallel``): 2 in flight for one decoder, 3
+    for two. So a batch's reading, checks and rendering overlap the others' decoding and no
+    decoder idles at the end of a batch; every commit still happens here, in this thread, one
+    at a time."""
     from tarjama.engines.base import capabilities_of
 
     with context.translator() as translator:
