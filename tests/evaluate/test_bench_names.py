@@ -53,7 +53,10 @@ def test_bench_names_quick_times_a_fresh_process_and_matches_the_article(
     assert load["imports_s"]["runs"] == load["bare_imports_s"]["runs"] == 1
     assert load["sizes"] == NameLayer.load_builtin().sizes
     parts = sum(load[key]["median"] for key in ("imports_s", "layer_data_s", "lexicon_data_s"))
-    assert 0 < parts <= load["in_process_s"]["median"] < load["process_wall_s"]["median"]
+    # Each figure is rounded to 1 ms, so the three parts may sum to 1.5 ms over the total.
+    rounding = 3 * 0.0005
+    assert 0 < parts <= load["in_process_s"]["median"] + rounding
+    assert load["in_process_s"]["median"] < load["process_wall_s"]["median"]
     assert 0 < load["rss_after_imports_mib"] < load["rss_after_load_mib"] <= load["rss_peak_mib"]
     assert 0 < load["layer_traced_mib"] <= load["layer_traced_peak_mib"]
 
