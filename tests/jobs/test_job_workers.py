@@ -35,6 +35,14 @@ def _worker_on(out: Path, key: str, driver: int, killed: set[int]) -> int | None
     return pid if isinstance(pid, int) and pid != driver and pid not in killed else None
 
 
+def _job_command(source: Path, out: Path, model: Path, *options: str) -> list[str]:
+    """``tarjama job run`` as a child process the test can watch and kill; JSON summary only."""
+    return [
+        sys.executable, "-m", "tarjama.cli", "job", "run", str(source), "-o", str(out),
+        "-m", str(model), *options, "--json", "--quiet",
+    ]  # fmt: skip
+
+
 def test_a_killed_worker_fails_only_its_units_which_are_retried_up_to_a_limit(
     job: Run, home: Path, tmp_path: Path, tiny_marian_ct2: Path
 ) -> None:
@@ -44,10 +52,7 @@ def test_a_killed_worker_fails_only_its_units_which_are_retried_up_to_a_limit(
     expected = output_files(tmp_path / "reference")
 
     out = tmp_path / "out"
-    command = [
-        sys.executable, "-m", "tarjama.cli", "job", "run", str(source), "-o", str(out),
-        "-m", str(tiny_marian_ct2), "--workers", "2", "--max-attempts", "2", "--json", "--quiet",
-    ]  # fmt: skip
+    command = _job_command(source, out, tiny_marian_ct2, "--workers", "2", "--max-attempts", "2")
     run = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=job_env(home), text=True
     )
@@ -116,10 +121,7 @@ def test_one_worker_with_two_threads_keeps_two_batches_in_flight_and_writes_what
     assert one.code == EXIT_FAILED_INPUT, one
 
     out = tmp_path / "two"
-    command = [
-        sys.executable, "-m", "tarjama.cli", "job", "run", str(source), "-o", str(out),
-        "-m", str(tiny_marian_ct2), "--workers", "1", "--threads", "2", "--json", "--quiet",
-    ]  # fmt: skip
+    command = _job_command(source, out, tiny_marian_ct2, "--workers", "1", "--threads", "2")
     run = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=job_env(home), text=True
     )

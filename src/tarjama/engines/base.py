@@ -13,6 +13,7 @@ it says itself, in its :class:`Capabilities`: nobody else keeps lists of engine 
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ __all__ = [
     "memory_model",
     "open_engine",
     "register_engine",
+    "usable_cores",
 ]
 
 
@@ -189,3 +191,14 @@ def open_engine(name: str, model_path: Path | str | None = None, **options: Any)
     cls = engine_class(name)
     engine: Engine = cls(model_path, **options)
     return engine
+
+
+def usable_cores() -> int:
+    """Cores this process may run on, which ``threads=0`` ("all") means everywhere in tarjama.
+
+    The affinity mask, not ``os.cpu_count()``: under ``taskset`` or a container's CPU set the
+    machine's count would oversubscribe the cores we have (and CTranslate2's own 0 means 4)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import re
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -35,6 +34,7 @@ from tarjama.engines.base import (
     Hypothesis,
     TranslationContext,
     register_engine,
+    usable_cores,
 )
 from tarjama.errors import ConfigurationError, EngineError, ModelError
 
@@ -82,14 +82,6 @@ def _guess_family(path: Path) -> str:
     if '"__en__"' in text:
         return "m2m100"
     raise ModelError(f"cannot tell the model family of {path}; pass family=marian|nllb|m2m100")
-
-
-def _cpu_count() -> int:
-    """Cores this process may use (CTranslate2's own default of 0 means "4", not "all")."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        return os.cpu_count() or 1
 
 
 @register_engine("ctranslate2")
@@ -179,7 +171,7 @@ class CTranslate2Engine:
                 compute_type=compute_type,
                 inter_threads=self.parallel_batches,
                 intra_threads=max(
-                    1, (threads if threads > 0 else _cpu_count()) // self.parallel_batches
+                    1, (threads if threads > 0 else usable_cores()) // self.parallel_batches
                 ),
             )
         except (RuntimeError, ValueError, OSError) as exc:
@@ -242,7 +234,11 @@ class CTranslate2Engine:
         self, pending: list[tuple[int, list[str]]]
     ) -> Iterator[tuple[list[tuple[int, list[str]]], list[Hypothesis]]]:
         """Each batch with its hypotheses, as batches finish: one at a time, or
-        ``parallel_batches`` at once (CTranslate2 releases the GIL while it decodes)."""
+        ``parallel_batches`` at once (CTranslate2 releases the GIL while it decodes).
+
+        Not ``translate_batch(asynchronous=True)``, which would cut the batches itself: with
+        our own cut, one thread or two decode the very same batches, so a job's English does
+        not depend on ``--threads`` (int8 results depend on which segments share a batch)."""
         batches = self._batches(pending)
         if self.parallel_batches < 2 or len(batches) < 2:
             for batch in batches:

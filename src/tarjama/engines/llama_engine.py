@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ctypes
 import logging
-import os
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
@@ -25,7 +24,13 @@ from typing import Any, cast
 import numpy as np
 
 from tarjama.document import Segment
-from tarjama.engines.base import Capabilities, Hypothesis, TranslationContext, register_engine
+from tarjama.engines.base import (
+    Capabilities,
+    Hypothesis,
+    TranslationContext,
+    register_engine,
+    usable_cores,
+)
 from tarjama.engines.chat import ChatTranslator, Completion, Message
 from tarjama.engines.prefix_state import (
     PrefixKey,
@@ -90,7 +95,7 @@ class LlamaChatBackend:
                 model_path=str(model_path),
                 n_ctx=n_ctx,
                 n_batch=512,
-                n_threads=threads or os.cpu_count() or 1,
+                n_threads=threads or usable_cores(),
                 seed=seed,
                 verbose=False,
             )

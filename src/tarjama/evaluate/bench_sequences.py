@@ -119,9 +119,10 @@ def measure_sequences(
 ) -> dict[str, Any]:
     """Each sequence count ``repeats`` times, rotating which goes first; medians per count and
     each count's decode speed-up over one sequence."""
+    from tarjama.engines.base import usable_cores
     from tarjama.engines.llama_engine import LlamaChatBackend
 
-    threads = threads or os.cpu_count() or 1
+    threads = threads or usable_cores()
     load = list(os.getloadavg())
     backend = LlamaChatBackend(gguf, n_ctx=4096, threads=threads)
     try:

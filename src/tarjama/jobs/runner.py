@@ -64,9 +64,10 @@ class JobContext:
 
     def translator(self) -> Translator:
         """A Translator for this run, its model opened (once per process)."""
+        from tarjama.engines.base import usable_cores
         from tarjama.translator import Translator
 
-        threads = self.spec.threads or os.cpu_count() or 1
+        threads = self.spec.threads or usable_cores()
         # A job wants segments per second, not one sentence's latency: one batch per thread.
         translator = Translator(
             self.model, beam=self.spec.beam, threads=self.spec.threads, parallel_batches=threads
