@@ -435,10 +435,18 @@ def _hints(segments: Sequence[Segment], lexicon: Lexicon) -> list[tuple[str, str
     return hints
 
 
-@lru_cache(maxsize=1)
 def _builtin_lexicon() -> Lexicon:
-    """The news lexicon and its name layer, loaded once per process (about a second)."""
-    return Lexicon.load_builtin().with_names()
+    """The news lexicon, with its name layer unless ``TARJAMA_NAMES=false``."""
+    from tarjama.settings import get_settings
+
+    return _loaded_lexicon(get_settings().names)
+
+
+@lru_cache(maxsize=2)
+def _loaded_lexicon(names: bool) -> Lexicon:
+    """Loaded once per process: the name layer takes about a second."""
+    lexicon = Lexicon.load_builtin()
+    return lexicon.with_names() if names else lexicon
 
 
 def _lexicon(glossary: Glossary | None) -> Lexicon:

@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     chat_history: int = Field(-1, ge=-1)
     """Earlier paragraphs of the document a chat model sees as it was asked and answered them
     (-1: all that fit its context window; 0: none). See docs/prompt.md."""
+    names: bool = True
+    """Whether the name layer (75,000 spellings built from Wikidata and Wikipedia, docs/names.md)
+    proposes names beside the lexicon's 2,500 entities. Off: the lexicon's alone, as before the
+    layer; for measuring what the layer does, or where its hints mislead."""
     fuzzy_threshold: int = Field(75, ge=0, le=100)
     """Least 0–100 match score of a translation-memory suggestion shown beside a sentence
     (``--json``, ``/v1/translate``, the web page); 100 shows exact matches only."""

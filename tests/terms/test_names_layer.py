@@ -158,6 +158,35 @@ def test_names_reach_sentence_and_chat_engines(tmp_path: Path) -> None:
     assert hints["ستيف جوبز"] == "Steve Jobs" and hints["أونتاريو"] == "Ontario"
 
 
+def test_names_off_leaves_the_lexicon_alone_and_changes_the_recipe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``TARJAMA_NAMES=false``: the layer's names are neither given nor hinted, the lexicon's
+    still are, and the lexicon version (so the memory's and jobs' recipes) is not the same."""
+    from tarjama.memory.recipe import lexicon_version
+    from tarjama.settings import get_settings
+
+    path = tmp_path / "a.txt"
+    path.write_text("كشف ستيف جوبز عن الجهاز لدونالد ترامب.", encoding="utf-8")
+    document = load_document(path)
+    with_names = lexicon_version()
+    monkeypatch.setenv("TARJAMA_NAMES", "false")
+    get_settings.cache_clear()
+    try:
+        lexicon = _builtin_lexicon()
+        assert lexicon.names is None
+        (segment,) = segment_document(document, "ctranslate2", lexicon)
+        assert "Steve Jobs" not in segment.engine_text and "Donald Trump" in segment.engine_text
+        (chat,) = segment_document(document, "llama", lexicon)
+        assert dict(_hints([chat], lexicon)) == {"دونالد ترامب": "Donald Trump"}
+        assert lexicon_version() != with_names
+        monkeypatch.delenv("TARJAMA_NAMES")
+        get_settings.cache_clear()
+        assert _builtin_lexicon().names is not None and lexicon_version() == with_names
+    finally:
+        get_settings.cache_clear()
+
+
 def test_a_near_miss_of_a_layer_name_is_repaired() -> None:
     source = "كشف ستيف جوبز عن الجهاز."
     fixed, repairs = repair(source, "Steve Jobbs unveiled the device.", lexicon=_builtin_lexicon())

@@ -37,12 +37,21 @@ def _digest(parts: list[tuple[str, bytes]]) -> str:
     return sha.hexdigest()[:12]
 
 
-@lru_cache(maxsize=1)
 def lexicon_version() -> str:
-    """A hash of the built-in lexicon's data files and of the name layer's."""
+    """A hash of the built-in lexicon's data files and of the name layer's (or of its
+    absence, with ``TARJAMA_NAMES=false``: the English differs, so must the recipe)."""
+    from tarjama.settings import get_settings
+
+    return _lexicon_version(get_settings().names)
+
+
+@lru_cache(maxsize=2)
+def _lexicon_version(with_names: bool) -> str:
     from tarjama.terms import builtin_files
 
     parts = [(name, text.encode("utf-8")) for name, text in builtin_files()]
+    if not with_names:
+        return _digest([*parts, ("names", b"off")])
     names = resources.files("tarjama") / "data" / "names"
     for entry in sorted(names.iterdir(), key=lambda e: e.name):
         if entry.is_file() and not entry.name.endswith(".md"):
