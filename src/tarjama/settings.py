@@ -55,7 +55,9 @@ class Settings(BaseSettings):
     names: bool = True
     """Whether the name layer (75,000 spellings built from Wikidata and Wikipedia, docs/names.md)
     proposes names beside the lexicon's 2,500 entities. Off: the lexicon's alone, as before the
-    layer; for measuring what the layer does, or where its hints mislead."""
+    layer; for measuring what the layer does, or where its hints mislead. Read from the
+    process's settings (``TARJAMA_NAMES``): a ``Settings`` given to one ``Translator`` does
+    not change it."""
     fuzzy_threshold: int = Field(75, ge=0, le=100)
     """Least 0–100 match score of a translation-memory suggestion shown beside a sentence
     (``--json``, ``/v1/translate``, the web page); 100 shows exact matches only."""
